@@ -1,0 +1,61 @@
+# Torget — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DATA_DIR ?= $(CURDIR)/data
+export DATA_DIR
+
+.PHONY: run test install install-test migrate seed serve lint messages chromium bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+serve:
+	$(PY) manage.py runserver_embedded --host $(HOST) --port $(PORT)
+
+run: seed serve
+
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core)
+
+# Tests use real PostgreSQL and Redis (the defaults below; override as you like).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/torget
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+test: install-test chromium
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	TORGET_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l sv --ignore '.venv/*' --ignore 'data/*'
+	$(PY) manage.py makemessages -d djangojs -l sv --ignore '.venv/*' --ignore 'data/*' --ignore '*/vendor/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+bench: install-test
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) data

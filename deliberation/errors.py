@@ -1,0 +1,24 @@
+"""Errors raised by services. The API turns them into 4xx JSON, the pages into messages."""
+
+from django.core.exceptions import PermissionDenied
+
+
+class ServiceError(Exception):
+    """A request that the rules refuse (400). `code` is stable for clients."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        if code:
+            self.code = code
+
+
+class Conflict(ServiceError):
+    """The request clashes with the current state (409), e.g. supporting twice."""
+
+    code = "conflict"
+
+
+class NotAllowed(PermissionDenied):
+    """The actor may not do this (403)."""

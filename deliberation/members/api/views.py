@@ -1,0 +1,138 @@
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from deliberation.members import login_limits
+from deliberation.members.models import RoleAssignment
+from deliberation.members.selectors import current_roles, list_units, subtree_member_counts
+from deliberation.members.services import end_role, grant_role
+
+from .serializers import (
+    MeSerializer,
+    RoleAssignmentSerializer,
+    RoleEndSerializer,
+    RoleGrantSerializer,
+    UnitSerializer,
+)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=512, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """Exchange username (or e-mail) and password for an API token."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=TokenRequestSerializer,
+                   responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        ip = login_limits.client_ip(request)
+        if login_limits.is_locked(username, ip):
+            return Response(
+                {"detail": _("Too many failed sign-in attempts. Try again in %d minutes.")
+                 % login_limits.lockout_minutes(), "code": "locked"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        member = authenticate(request, username=username,
+                              password=data.validated_data["password"])
+        if member is None:
+            login_limits.register_failure(username, ip)
+            return Response(
+                {"detail": _("Wrong username or password."), "code": "invalid_credentials"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        login_limits.reset_failures(username)
+        token, _created = Token.objects.get_or_create(user=member)
+        return Response({"token": token.key})
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    serializer_class = MeSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user
+
+
+class UnitListView(generics.ListAPIView):
+    """All units in tree order (`parent`, `children`, `depth`, `path`); `?tree=1`
+    nests them under `children` from the root."""
+
+    serializer_class = UnitSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+    def get_queryset(self):
+        return list_units()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "member_counts": subtree_member_counts()}
+
+    def list(self, request, *args, **kwargs):
+        data = self.get_serializer(self.get_queryset(), many=True).data
+        if request.query_params.get("tree") not in ("1", "true"):
+            return Response(data)
+        by_id = {row["id"]: {**row, "children": []} for row in data}
+        roots = []
+        for row in by_id.values():
+            parent = by_id.get(row["parent"])
+            (parent["children"] if parent else roots).append(row)
+        return Response(roots)
+
+
+class UnitDetailView(generics.RetrieveAPIView):
+    serializer_class = UnitSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return list_units()
+
+
+class RoleListView(generics.ListCreateAPIView):
+    """Current role holders (public); `?all=1` includes past and future terms.
+    POST grants a role (administrators of the unit), recorded in the audit log."""
+
+    serializer_class = RoleAssignmentSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        qs = (RoleAssignment.objects.select_related("member", "unit", "granted_by")
+              if self.request.query_params.get("all") in ("1", "true") else
+              current_roles().select_related("granted_by"))
+        unit = self.request.query_params.get("unit")
+        if unit and unit.isdigit():
+            qs = qs.filter(unit_id=int(unit))
+        return qs.order_by("unit__path", "role", "starts", "pk")
+
+    @extend_schema(request=RoleGrantSerializer, responses=RoleAssignmentSerializer)
+    def post(self, request):
+        data = RoleGrantSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = grant_role(actor=request.user, **data.validated_data)
+        return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class RoleEndView(APIView):
+    @extend_schema(request=RoleEndSerializer, responses=RoleAssignmentSerializer)
+    def post(self, request, pk: int):
+        assignment = get_object_or_404(RoleAssignment, pk=pk)
+        data = RoleEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = end_role(actor=request.user, assignment=assignment,
+                              reason=data.validated_data["reason"])
+        return Response(RoleAssignmentSerializer(assignment).data)

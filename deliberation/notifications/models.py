@@ -1,0 +1,1 @@
+"""Notifications, preferences and follows — built by the notifications issue."""

@@ -1,0 +1,46 @@
+"""Publishing live events. Only services publish, and only after commit.
+
+An event is a small JSON dict `{"type", "id", "seq", "data"}` (DESIGN.md §5). Durable,
+resumable streams (threads) store the event first and publish it after commit; consumers
+relay whatever arrives on their group with the `relay` handler.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def thread_group(thread_id: int) -> str:
+    return f"thread.{thread_id}"
+
+
+def member_group(member_id: int) -> str:
+    return f"member.{member_id}"
+
+
+def unit_group(unit_id: int) -> str:
+    return f"unit.{unit_id}"
+
+
+def send_now(group: str, event: dict) -> None:
+    """Send to a group immediately. Failures are logged, never raised: the event is
+    already stored and clients recover it by `resume`."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    payload = json.loads(json.dumps(event, default=str))
+    try:
+        async_to_sync(layer.group_send)(group, {"type": "relay", "event": payload})
+    except Exception:  # noqa: BLE001 — a broken layer must not break the write
+        logger.exception("could not publish %s to %s", event.get("type"), group)
+
+
+def publish_on_commit(group: str, event: dict) -> None:
+    transaction.on_commit(lambda: send_now(group, event))

@@ -1,0 +1,93 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from deliberation.members import login_limits
+from deliberation.members.invitations import invitation_token
+from deliberation.members.models import Member
+from deliberation.members.selectors import memberships_of, roles_of
+
+
+class RateLimitedLoginView(auth_views.LoginView):
+    """Django's login, refusing further attempts after repeated failures (429)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")[:150]
+        if login_limits.is_locked(username, login_limits.client_ip(request)):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, _("Too many failed sign-in attempts. Try again in %d minutes.")
+                           % login_limits.lockout_minutes())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        username = self.request.POST.get("username", "")[:150]
+        login_limits.register_failure(username, login_limits.client_ip(self.request))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def form_valid(self, form):
+        login_limits.reset_failures(self.request.POST.get("username", "")[:150])
+        response = super().form_valid(form)
+        lang = form.get_user().language
+        if lang:
+            response.set_cookie("django_language", lang, samesite="Lax")
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The one-time link of the invitation e-mail: choose a password, then sign in."""
+
+    token_generator = invitation_token
+    template_name = "registration/invitation_accept.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+    reset_url_token = "set-password"  # noqa: S105
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is set. Welcome — sign in below."))
+        return super().form_valid(form)
+
+
+class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("Follow the browser")), ("sv", "Svenska"),
+                 ("en", "English")],
+        required=False,
+    )
+
+    class Meta:
+        model = Member
+        fields = ["full_name", "email", "language"]
+
+
+@login_required
+def settings_page(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        messages.success(request, _("Your settings are saved."))
+        response = redirect("settings")
+        if member.language:
+            translation.activate(member.language)
+            response.set_cookie("django_language", member.language, samesite="Lax")
+        return response
+    return render(request, "members/settings.html", {
+        "form": form,
+        "memberships": memberships_of(request.user),
+        "roles": roles_of(request.user),
+    }, status=400 if form.errors else 200)

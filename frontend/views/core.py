@@ -1,0 +1,51 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from deliberation.audit.selectors import list_audit_entries
+from deliberation.members.models import UnitKind
+from deliberation.members.permissions import is_member_of
+from deliberation.members.selectors import list_units, subtree_member_counts
+from frontend.feed import home_sections
+
+
+def home(request):
+    return render(request, "home.html", {"sections": home_sections(request)})
+
+
+def unit_list(request):
+    units = list(list_units())
+    counts = subtree_member_counts()
+    for unit in units:
+        unit.member_count = counts.get(unit.pk, 0)
+    return render(request, "members/unit_list.html", {"units": units})
+
+
+def unit_detail(request, pk: int):
+    unit = get_object_or_404(list_units().select_related("parent"), pk=pk)
+    counts = subtree_member_counts()
+    children = [u for u in list_units().filter(parent=unit)]
+    for child in children:
+        child.member_count = counts.get(child.pk, 0)
+    ancestors = list(list_units().filter(pk__in=unit.ancestor_ids[:-1]).order_by("depth"))
+    return render(request, "members/unit_detail.html", {
+        "unit": unit,
+        "member_count": counts.get(unit.pk, 0),
+        "children": children,
+        "ancestors": ancestors,
+        "is_member": is_member_of(request.user, unit),
+        "is_branch": unit.kind == UnitKind.BRANCH,
+        "extra_sections": unit_sections(request, unit),
+    })
+
+
+def unit_sections(request, unit):
+    """Other areas contribute blocks to the unit page (proposals, discussions)."""
+    from frontend.feed import unit_sections as collect
+
+    return collect(request, unit)
+
+
+def audit_log(request):
+    qs = list_audit_entries(action=request.GET.get("action") or None)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"page": page})

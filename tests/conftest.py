@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, MemberFactory, give_role, make_tree
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def tree(db):
+    return make_tree()
+
+
+@pytest.fixture
+def member(tree):
+    return MemberFactory(units=[tree["branch"]])
+
+
+@pytest.fixture
+def other_member(tree):
+    return MemberFactory(units=[tree["branch"]])
+
+
+@pytest.fixture
+def outsider(tree):
+    """A member of the sibling branch only."""
+    return MemberFactory(units=[tree["branch2"]])
+
+
+@pytest.fixture
+def admin_member(tree):
+    m = MemberFactory(units=[tree["branch"]])
+    give_role(m, tree["national"], "admin")
+    return m
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+def client_for(member) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=member)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(member):
+    return client_for(member)
+
+
+@pytest.fixture
+def api_for():
+    return client_for

@@ -1,0 +1,1 @@
+"""Polls, voter rolls, ballots, delegations and results — built by the voting issue."""
