@@ -67,3 +67,18 @@ def api(member):
 @pytest.fixture
 def api_for():
     return client_for
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server; Django sends to it through the SMTP backend."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()

@@ -10,6 +10,7 @@ from .models import Member
     retry_backoff=True,
     max_retries=5,
     time_limit=60,
+    soft_time_limit=50,
 )
 def send_invitation_task(member_id: int) -> bool:
     member = Member.objects.filter(pk=member_id).first()
