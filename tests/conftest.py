@@ -82,3 +82,6 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+pytest_plugins = ("tests.e2e.fixtures",)

@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from frontend.views import accounts, core
 
 urlpatterns = [
     path("", core.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url="/static/torget/favicon.svg", permanent=True)),
     path("units/", core.unit_list, name="unit_list"),
     path("units/<int:pk>/", core.unit_detail, name="unit_detail"),
     path("audit/", core.audit_log, name="audit_log"),
