@@ -1,4 +1,21 @@
+"""Proposals, their revisions, authors, support, amendments, policies and state history.
+
+States (DESIGN.md §3, docs/proposals.md):
+draft → gathering_support → discussion → frozen → voting → adopted | rejected,
+plus withdrawn and expired. Transitions are services in `proposals/services.py`.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +33,312 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Majority(models.TextChoices):
+    SIMPLE = "simple", _("Simple majority")
+    TWO_THIRDS = "two_thirds", _("Two-thirds majority")
+
+
+class BallotKind(models.TextChoices):
+    SECRET = "secret", _("Secret ballot")
+    OPEN = "open", _("Open ballot")
+
+
+class Policy(models.Model):
+    """The rules a unit's proposals follow. A unit without its own policy uses its
+    nearest ancestor's; the default policy (`is_default`) applies when none has one."""
+
+    unit = models.OneToOneField("members.Unit", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="policy")
+    is_default = models.BooleanField(default=False, editable=False)
+    admission_quorum = models.DecimalField(
+        _("admission quorum (share of eligible members)"), max_digits=5, decimal_places=4,
+        default=Decimal("0.1000"),
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))])
+    support_days = models.PositiveSmallIntegerField(
+        _("days to reach the quorum"), default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+    discussion_days = models.PositiveSmallIntegerField(
+        _("discussion days"), default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
+    freeze_days = models.PositiveSmallIntegerField(
+        _("freeze days"), default=3, validators=[MaxValueValidator(60)])
+    voting_days = models.PositiveSmallIntegerField(
+        _("voting days"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)])
+    majority = models.CharField(_("majority"), max_length=16, choices=Majority.choices,
+                                default=Majority.SIMPLE)
+    turnout_quorum = models.DecimalField(
+        _("turnout quorum (share of eligible voters)"), max_digits=5, decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
+    ballot = models.CharField(_("ballot"), max_length=8, choices=BallotKind.choices,
+                              default=BallotKind.SECRET)
+    delegation_allowed = models.BooleanField(_("delegation allowed (open ballots)"),
+                                             default=False)
+    amendment_quorum = models.DecimalField(
+        _("amendment quorum (share of eligible members) to go to the vote"),
+        max_digits=5, decimal_places=4, default=Decimal("0.0500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="one_default_policy"),
+            models.CheckConstraint(condition=Q(is_default=True) | Q(unit__isnull=False),
+                                   name="policy_has_unit_or_is_default"),
+            models.CheckConstraint(
+                condition=Q(admission_quorum__gt=0) & Q(admission_quorum__lte=1),
+                name="policy_admission_quorum_range"),
+            models.CheckConstraint(condition=Q(turnout_quorum__gte=0) & Q(turnout_quorum__lte=1),
+                                   name="policy_turnout_quorum_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Default policy")) if self.is_default else f"{_('Policy')}: {self.unit}"
+
+    def needed(self, eligible: int, share: Decimal | None = None) -> int:
+        share = self.admission_quorum if share is None else share
+        return max(1, math.ceil(Decimal(eligible) * share))
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    GATHERING_SUPPORT = "gathering_support", _("Gathering support")
+    DISCUSSION = "discussion", _("In discussion")
+    FROZEN = "frozen", _("Frozen")
+    VOTING = "voting", _("Voting")
+    ADOPTED = "adopted", _("Adopted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+EDITABLE_STATES = {State.DRAFT, State.GATHERING_SUPPORT, State.DISCUSSION}
+SUPPORTABLE_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION}
+SCHEDULED_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN}
+OPEN_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VOTING}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, member):
+        """Published proposals, plus drafts the member writes (as author or invitee)."""
+        if not getattr(member, "is_authenticated", False):
+            return self.exclude(state=State.DRAFT)
+        return self.filter(
+            ~Q(state=State.DRAFT)
+            | Q(pk__in=ProposalAuthor.objects.filter(member=member).values("proposal_id")))
+
+
+class Proposal(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("rationale"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    clauses = models.JSONField(_("decision clauses"), default=list, blank=True)
+    unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT,
+                             related_name="proposals")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="proposals")
+    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="proposals")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices,
+                             default=State.DRAFT)
+    thread = models.OneToOneField("discussions.Thread", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="proposal")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    alternative_to = models.ForeignKey("self", null=True, blank=True,
+                                       on_delete=models.PROTECT,
+                                       related_name="alternatives")
+    revision = models.PositiveIntegerField(default=1)
+    support_count = models.PositiveIntegerField(default=0)
+    support_needed = models.PositiveIntegerField(default=0)
+    eligible_count = models.PositiveIntegerField(default=0)
+    phase_ends = models.DateTimeField(_("current phase ends"), null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    discussion_started_at = models.DateTimeField(null=True, blank=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    voting_started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [
+            models.Index(fields=["state", "phase_ends"], name="proposal_state_due"),
+            models.Index(fields=["unit", "state"], name="proposal_unit_state"),
+            models.Index(fields=["-created", "-id"], name="proposal_newest"),
+            models.Index(fields=["-support_count", "-id"], name="proposal_most_supported"),
+            models.Index(fields=["phase_ends", "id"], name="proposal_closing"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alternative_to=models.F("id")),
+                                   name="proposal_not_its_own_alternative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def effective_clauses(self) -> list[str]:
+        return list(self.clauses) or [self.title]
+
+    @property
+    def days_left(self) -> int | None:
+        if not self.phase_ends or self.state not in SCHEDULED_STATES | {State.VOTING}:
+            return None
+        seconds = (self.phase_ends - timezone.now()).total_seconds()
+        return max(0, math.ceil(seconds / 86400))
+
+    @property
+    def voting_ends(self):
+        return self.phase_ends if self.state == State.VOTING else None
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class ProposalAuthor(models.Model):
+    """An author (the one who wrote it) or an invited co-author, who counts as an
+    author once they accept."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE,
+                                 related_name="authorships")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="authorships")
+    is_creator = models.BooleanField(default=False)
+    invited_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_creator", "invited_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "member"],
+                                               name="one_authorship_per_member")]
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class Revision(models.Model):
+    """An immutable version of the text. Number 1 is the first text."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    clauses = models.JSONField(default=list)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    amendment = models.ForeignKey("Amendment", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["proposal", "number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"],
+                                               name="one_revision_per_number")]
+
+
+class Support(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="proposal_supports")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "member"],
+                                               name="one_support_per_member")]
+
+
+class Cause(models.TextChoices):
+    AUTHOR = "author", _("by the authors")
+    SUPPORT = "support", _("quorum of support reached")
+    SCHEDULE = "schedule", _("on schedule")
+    ALTERNATIVE = "alternative", _("joined as an alternative")
+    RESULT = "result", _("vote result")
+
+
+class StateChange(models.Model):
+    """Every move of a proposal, with when and why. A proposal enters each state at
+    most once (the constraint makes a double transition impossible)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE,
+                                 related_name="state_changes")
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    at = models.DateTimeField()
+    recorded = models.DateTimeField(auto_now_add=True)
+    cause = models.CharField(max_length=16, choices=Cause.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["proposal", "at", "id"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "to_state"],
+                                               name="enter_each_state_once")]
+
+
+class AmendmentState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted by the authors")
+    TO_VOTE = "to_vote", _("Goes to the vote")
+    LAPSED = "lapsed", _("Lapsed (too little support)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Amendment(models.Model):
+    """A suggested change of one passage: `original` (text found in the title, the
+    rationale or a clause) becomes `replacement`."""
+
+    class Target(models.TextChoices):
+        TITLE = "title", _("Title")
+        BODY = "body", _("Rationale")
+        CLAUSE = "clause", _("Clause")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="amendments")
+    target = models.CharField(max_length=8, choices=Target.choices, default=Target.BODY)
+    clause = models.PositiveSmallIntegerField(null=True, blank=True)
+    original = models.TextField(_("passage"))
+    replacement = models.TextField(_("replacement"), blank=True)
+    rationale = models.TextField(_("rationale"), blank=True)
+    rationale_html = models.TextField(blank=True, editable=False)
+    revision = models.PositiveIntegerField(_("written against revision"))
+    state = models.CharField(max_length=12, choices=AmendmentState.choices,
+                             default=AmendmentState.OPEN)
+    support_count = models.PositiveIntegerField(default=0)
+    support_needed = models.PositiveIntegerField(default=1)
+    thread = models.OneToOneField("discussions.Thread", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="amendment")
+    created = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["proposal", "created", "id"]
+
+
+class AmendmentSupport(models.Model):
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="supports")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["amendment", "member"],
+                                               name="one_amendment_support_per_member")]

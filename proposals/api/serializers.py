@@ -1,9 +1,197 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
-from proposals.models import Topic
+from deliberation.members.models import Member, Unit
+from proposals.models import (
+    Amendment,
+    Policy,
+    Proposal,
+    Revision,
+    State,
+    StateChange,
+    Topic,
+)
+from proposals.services import BODY_MAX, CLAUSE_MAX, CLAUSES_MAX, TITLE_MAX
 
 
 class TopicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "name", "slug", "description"]
+
+
+def member_ref(member) -> dict | None:
+    if member is None:
+        return None
+    return {"id": member.pk, "username": member.username, "name": member.display_name}
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Policy
+        fields = ["id", "unit", "is_default", "admission_quorum", "support_days",
+                  "discussion_days", "freeze_days", "voting_days", "majority",
+                  "turnout_quorum", "ballot", "delegation_allowed", "amendment_quorum",
+                  "updated"]
+        read_only_fields = ["id", "unit", "is_default", "updated"]
+
+
+class PolicyWriteSerializer(PolicySerializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
+                                   write_only=True)
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "reason"]
+
+
+class StateChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StateChange
+        fields = ["from_state", "to_state", "at", "cause", "actor"]
+
+    def get_actor(self, obj):
+        return member_ref(obj.actor)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """The proposal as read (list and detail; the detail adds history)."""
+
+    clauses = serializers.SerializerMethodField()
+    topics = serializers.SerializerMethodField()
+    authors = serializers.SerializerMethodField()
+    coauthors = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    deadline = serializers.DateTimeField(source="phase_ends", read_only=True)
+    days_left = serializers.IntegerField(read_only=True)
+    voting_ends = serializers.DateTimeField(read_only=True)
+    viewer_supports = serializers.BooleanField(read_only=True, default=False)
+    viewer_follows = serializers.BooleanField(read_only=True, default=False)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "body", "body_html", "clauses", "state", "unit", "unit_name",
+                  "topics", "authors", "coauthors", "thread", "support_count",
+                  "support_needed", "eligible_count", "policy", "revision", "phase_ends",
+                  "deadline", "days_left", "voting_ends", "alternative_to", "created",
+                  "updated", "published_at", "viewer_supports", "viewer_follows", "url"]
+
+    def get_clauses(self, obj) -> list[str]:
+        return obj.effective_clauses
+
+    def get_topics(self, obj) -> list[int]:
+        return [t.pk for t in obj.topics.all()]
+
+    def get_authors(self, obj) -> list[dict]:
+        return [member_ref(a.member) for a in obj.authorships.all() if a.accepted_at]
+
+    def get_coauthors(self, obj) -> list[dict]:
+        return [{**member_ref(a.member), "accepted": a.accepted_at is not None}
+                for a in obj.authorships.all() if not a.is_creator]
+
+    def get_url(self, obj) -> str:
+        return f"/proposals/{obj.pk}/"
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    state_changes = StateChangeSerializer(many=True, read_only=True)
+    alternatives = serializers.SerializerMethodField()
+    policy = PolicySerializer(read_only=True)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "state_changes", "alternatives"]
+
+    def get_alternatives(self, obj) -> list[dict]:
+        return [{"id": a.pk, "title": a.title, "state": a.state}
+                for a in obj.alternatives.all()]
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX)
+    body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True,
+                                 default="")
+    clauses = serializers.ListField(child=serializers.CharField(max_length=CLAUSE_MAX,
+                                                                allow_blank=True),
+                                    max_length=CLAUSES_MAX, required=False, default=list)
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+    topics = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), many=True,
+                                                required=False, default=list)
+    coauthors = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True,
+                                                   required=False, default=list)
+    publish = serializers.BooleanField(required=False, default=False)
+    alternative_to = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.exclude(state=State.DRAFT), required=False,
+        allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if attrs.get("alternative_to") is None and attrs.get("unit") is None:
+            raise serializers.ValidationError({"unit": ["This field is required."]})
+        return attrs
+
+
+class ProposalUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=TITLE_MAX, required=False)
+    body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True)
+    clauses = serializers.ListField(child=serializers.CharField(max_length=CLAUSE_MAX,
+                                                                allow_blank=True),
+                                    max_length=CLAUSES_MAX, required=False)
+    topics = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), many=True,
+                                                required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                 default="")
+
+
+class SupportSerializer(serializers.Serializer):
+    support_count = serializers.IntegerField()
+    support_needed = serializers.IntegerField()
+    state = serializers.CharField()
+    days_left = serializers.IntegerField(allow_null=True)
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Revision
+        fields = ["number", "title", "body", "clauses", "author", "note", "amendment",
+                  "created"]
+
+    def get_author(self, obj):
+        return member_ref(obj.author)
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    viewer_supports = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Amendment
+        fields = ["id", "proposal", "author", "target", "clause", "original", "replacement",
+                  "rationale", "rationale_html", "revision", "state", "support_count",
+                  "support_needed", "thread", "created", "decided_at", "viewer_supports"]
+
+    def get_author(self, obj):
+        return member_ref(obj.author)
+
+
+class AmendmentCreateSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=Amendment.Target.choices, default="body")
+    clause = serializers.IntegerField(min_value=1, required=False, allow_null=True,
+                                      default=None)
+    original = serializers.CharField(max_length=BODY_MAX)
+    replacement = serializers.CharField(max_length=BODY_MAX, allow_blank=True)
+    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
+                                      default="")
+
+
+class SimilarSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "state", "support_count", "support_needed", "unit_name"]
+
+

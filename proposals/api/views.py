@@ -1,8 +1,34 @@
-from rest_framework import generics, permissions
+"""Proposals API (DESIGN.md §5). Thin: parse, call one service or selector, shape."""
 
-from proposals.models import Topic
+from __future__ import annotations
 
-from .serializers import TopicSerializer
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from deliberation.members.models import Unit
+from proposals import selectors, services
+from proposals.diff import revision_diff
+from proposals.models import Amendment, Policy, Proposal, State, Topic
+
+from .serializers import (
+    AmendmentCreateSerializer,
+    AmendmentSerializer,
+    PolicySerializer,
+    PolicyWriteSerializer,
+    ProposalCreateSerializer,
+    ProposalDetailSerializer,
+    ProposalSerializer,
+    ProposalUpdateSerializer,
+    RevisionSerializer,
+    SimilarSerializer,
+    SupportSerializer,
+    TopicSerializer,
+)
 
 
 class TopicListView(generics.ListAPIView):
@@ -10,3 +36,280 @@ class TopicListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     pagination_class = None
     queryset = Topic.objects.all()
+
+
+def _int_param(params, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ValidationError({name: [_("Must be a whole number.")]})
+    return int(value)
+
+
+def list_filters(params) -> dict:
+    """Query parameters of the list, validated (unknown values are a 400)."""
+    state = params.get("state") or None
+    if state and state not in State.values:
+        raise ValidationError({"state": [_("Unknown state; use one of: %(s)s.")
+                                         % {"s": ", ".join(State.values)}]})
+    ordering = params.get("ordering") or None
+    if ordering and ordering not in selectors.ORDERINGS:
+        raise ValidationError({"ordering": [_("Use one of: %(o)s.")
+                                            % {"o": ", ".join(selectors.ORDERINGS)}]})
+    return {
+        "state": state,
+        "unit": _int_param(params, "unit"),
+        "topic": _int_param(params, "topic"),
+        "author": _int_param(params, "author"),
+        "followed": params.get("followed") in ("1", "true", "yes", "on"),
+        "q": (params.get("q") or "").strip()[:200] or None,
+        "ordering": ordering,
+    }
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("state", str, enum=State.values),
+    OpenApiParameter("unit", int), OpenApiParameter("topic", int),
+    OpenApiParameter("author", int), OpenApiParameter("followed", bool),
+    OpenApiParameter("q", str, description="Full-text search (Swedish and English)"),
+    OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
+]
+
+
+class ProposalListView(generics.ListCreateAPIView):
+    """Proposals visible to you (published ones and your own drafts)."""
+
+    serializer_class = ProposalSerializer
+
+    def get_queryset(self):
+        return selectors.list_proposals(viewer=self.request.user,
+                                        **list_filters(self.request.query_params))
+
+    @extend_schema(parameters=LIST_PARAMETERS)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalDetailSerializer})
+    def post(self, request):
+        data = ProposalCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = services.create_proposal(actor=request.user, **data.validated_data)
+        return Response(_detail(request, proposal.pk), status=status.HTTP_201_CREATED)
+
+
+def _visible(request, pk: int) -> Proposal:
+    try:
+        proposal = selectors.get_proposal(viewer=request.user, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise NotFound(_("No such proposal.")) from exc
+    return proposal
+
+
+def _detail(request, pk: int) -> dict:
+    return ProposalDetailSerializer(_visible(request, pk), context={"request": request}).data
+
+
+class ProposalDetailView(APIView):
+    @extend_schema(responses=ProposalDetailSerializer)
+    def get(self, request, pk: int):
+        return Response(_detail(request, pk))
+
+    @extend_schema(request=ProposalUpdateSerializer, responses=ProposalDetailSerializer)
+    def patch(self, request, pk: int):
+        proposal = _visible(request, pk)
+        data = ProposalUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.update_proposal(proposal=proposal, actor=request.user, **data.validated_data)
+        return Response(_detail(request, pk))
+
+
+class ProposalActionView(APIView):
+    """POST moves the proposal (publish / withdraw); answers the proposal."""
+
+    action_name = ""
+
+    @extend_schema(request=None, responses=ProposalDetailSerializer)
+    def post(self, request, pk: int):
+        proposal = _visible(request, pk)
+        if self.action_name == "publish":
+            services.publish_proposal(proposal=proposal, actor=request.user)
+        elif self.action_name == "withdraw":
+            services.withdraw_proposal(proposal=proposal, actor=request.user)
+        return Response(_detail(request, pk))
+
+
+class CoauthorView(APIView):
+    """POST accepts your invitation to co-author; DELETE declines it."""
+
+    @extend_schema(request=None, responses=ProposalDetailSerializer)
+    def post(self, request, pk: int):
+        services.accept_coauthorship(proposal=_visible(request, pk), member=request.user)
+        return Response(_detail(request, pk))
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk: int):
+        services.decline_coauthorship(proposal=_visible(request, pk), member=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _support_body(proposal: Proposal) -> dict:
+    return {"support_count": proposal.support_count, "support_needed": proposal.support_needed,
+            "state": proposal.state, "days_left": proposal.days_left}
+
+
+class SupportView(APIView):
+    """POST supports the proposal, DELETE takes the support back."""
+
+    @extend_schema(request=None, responses=SupportSerializer)
+    def post(self, request, pk: int):
+        proposal = services.support_proposal(proposal=_visible(request, pk),
+                                             member=request.user)
+        return Response(_support_body(proposal), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=SupportSerializer)
+    def delete(self, request, pk: int):
+        proposal = services.withdraw_support(proposal=_visible(request, pk),
+                                             member=request.user)
+        return Response(_support_body(proposal))
+
+
+class RevisionListView(generics.ListAPIView):
+    serializer_class = RevisionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.revisions_of(_visible(self.request, self.kwargs["pk"]))
+
+
+class RevisionDiffView(APIView):
+    """Word-level diff between two revisions: `?from=1&to=3` (defaults: the previous
+    and the current revision). Each part is `[[op, text], ...]`, op in
+    equal | insert | delete."""
+
+    @extend_schema(parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)])
+    def get(self, request, pk: int):
+        proposal = _visible(request, pk)
+        to = _int_param(request.query_params, "to") or proposal.revision
+        from_ = _int_param(request.query_params, "from") or max(1, to - 1)
+        revisions = {r.number: r for r in selectors.revisions_of(proposal)
+                     .filter(number__in=[from_, to])}
+        missing = [n for n in (from_, to) if n not in revisions]
+        if missing:
+            raise ValidationError({"detail": [_("No revision %(n)d.") % {"n": missing[0]}]})
+        return Response(revision_diff(revisions[from_], revisions[to]))
+
+
+class AmendmentListView(generics.ListCreateAPIView):
+    serializer_class = AmendmentSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.amendments_of(_visible(self.request, self.kwargs["pk"]),
+                                       viewer=self.request.user)
+
+    @extend_schema(request=AmendmentCreateSerializer, responses={201: AmendmentSerializer})
+    def post(self, request, pk: int):
+        proposal = _visible(request, pk)
+        data = AmendmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        amendment = services.create_amendment(proposal=proposal, actor=request.user,
+                                              **data.validated_data)
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+
+def _amendment(request, pk: int, amendment_id: int) -> Amendment:
+    _visible(request, pk)
+    return get_object_or_404(Amendment, pk=amendment_id, proposal_id=pk)
+
+
+class AmendmentDetailView(APIView):
+    @extend_schema(responses=AmendmentSerializer)
+    def get(self, request, pk: int, amendment_id: int):
+        return Response(AmendmentSerializer(_amendment(request, pk, amendment_id)).data)
+
+
+class AmendmentSupportView(APIView):
+    @extend_schema(request=None, responses=AmendmentSerializer)
+    def post(self, request, pk: int, amendment_id: int):
+        amendment = services.support_amendment(
+            amendment=_amendment(request, pk, amendment_id), member=request.user)
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=AmendmentSerializer)
+    def delete(self, request, pk: int, amendment_id: int):
+        amendment = services.withdraw_amendment_support(
+            amendment=_amendment(request, pk, amendment_id), member=request.user)
+        return Response(AmendmentSerializer(amendment).data)
+
+
+class AmendmentAcceptView(APIView):
+    """The authors accept the amendment: it becomes a new revision."""
+
+    @extend_schema(request=None, responses=ProposalDetailSerializer)
+    def post(self, request, pk: int, amendment_id: int):
+        services.accept_amendment(amendment=_amendment(request, pk, amendment_id),
+                                  actor=request.user)
+        return Response(_detail(request, pk))
+
+
+class AmendmentWithdrawView(APIView):
+    @extend_schema(request=None, responses=AmendmentSerializer)
+    def post(self, request, pk: int, amendment_id: int):
+        amendment = services.withdraw_amendment(
+            amendment=_amendment(request, pk, amendment_id), actor=request.user)
+        return Response(AmendmentSerializer(amendment).data)
+
+
+class SimilarView(APIView):
+    """Proposals like the text you are writing (`?q=` your title)."""
+
+    @extend_schema(parameters=[OpenApiParameter("q", str)],
+                   responses=SimilarSerializer(many=True))
+    def get(self, request):
+        found = selectors.similar_proposals(viewer=request.user,
+                                            text=request.query_params.get("q", "")[:300])
+        return Response(SimilarSerializer(found, many=True).data)
+
+
+class UnitPolicyView(APIView):
+    """The policy that applies to a unit (its own or inherited); PUT/PATCH by the
+    unit's administrators sets the unit's own policy, logged in the audit log."""
+
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def _unit(self, pk: int) -> Unit:
+        return get_object_or_404(Unit, pk=pk)
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request, pk: int):
+        policy = selectors.policy_for_unit(self._unit(pk))
+        return Response({**PolicySerializer(policy).data,
+                         "inherited": policy.unit_id != pk})
+
+    @extend_schema(request=PolicyWriteSerializer, responses=PolicySerializer)
+    def patch(self, request, pk: int):
+        unit = self._unit(pk)
+        data = PolicyWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = values.pop("reason", "")
+        policy = services.set_unit_policy(actor=request.user, unit=unit, reason=reason,
+                                          **values)
+        return Response({**PolicySerializer(policy).data, "inherited": False})
+
+    put = patch
+
+
+class PolicyListView(generics.ListAPIView):
+    """Every unit's own policy and the default."""
+
+    serializer_class = PolicySerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+    def get_queryset(self):
+        selectors.default_policy()
+        return Policy.objects.select_related("unit").order_by("-is_default", "unit__path")
+
+

@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .follows import FollowDetailView, FollowListView
+
+urlpatterns: list = [
+    path("follows/", FollowListView.as_view(), name="api-follows"),
+    path("follows/<int:pk>/", FollowDetailView.as_view(), name="api-follow"),
+]

@@ -1,0 +1,64 @@
+"""`GET|POST|DELETE /api/v1/follows/` — what you follow (for notifications)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from deliberation.notifications import services
+from deliberation.notifications.models import Follow, FollowTarget
+
+
+class FollowSerializer(serializers.ModelSerializer):
+    target_kind = serializers.ChoiceField(choices=FollowTarget.choices)
+    target_id = serializers.IntegerField(min_value=1)
+
+    class Meta:
+        model = Follow
+        fields = ["id", "target_kind", "target_id", "created"]
+        read_only_fields = ["id", "created"]
+
+
+class FollowListView(generics.ListCreateAPIView):
+    """Your follows (`?target_kind=` filters). POST follows (idempotent: 201 when new,
+    200 when you already followed). DELETE with `target_kind` and `target_id` (body or
+    query) unfollows."""
+
+    serializer_class = FollowSerializer
+
+    def get_queryset(self):
+        qs = Follow.objects.filter(member=self.request.user)
+        kind = self.request.query_params.get("target_kind")
+        if kind:
+            qs = qs.filter(target_kind=kind)
+        return qs
+
+    def post(self, request):
+        data = FollowSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        follow, created = services.follow(member=request.user, **data.validated_data)
+        return Response(FollowSerializer(follow).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(parameters=[OpenApiParameter("target_kind", str),
+                               OpenApiParameter("target_id", int)], responses={204: None})
+    def delete(self, request):
+        source = request.data if request.data else request.query_params
+        data = FollowSerializer(data={"target_kind": source.get("target_kind"),
+                                      "target_id": source.get("target_id")})
+        data.is_valid(raise_exception=True)
+        if not services.unfollow(member=request.user, **data.validated_data):
+            return Response({"detail": "You do not follow this."},
+                            status=status.HTTP_404_NOT_FOUND)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FollowDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        follow = get_object_or_404(Follow, pk=pk, member=request.user)
+        follow.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

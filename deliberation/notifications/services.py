@@ -1,0 +1,56 @@
+"""Writes for notifications. Follows are here now; delivery comes with the
+notifications issue."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from deliberation.errors import NotAllowed
+
+from .models import Follow, FollowTarget
+
+TARGET_MODELS = {
+    FollowTarget.PROPOSAL: "proposals.Proposal",
+    FollowTarget.THREAD: "discussions.Thread",
+    FollowTarget.UNIT: "members.Unit",
+    FollowTarget.TOPIC: "proposals.Topic",
+    FollowTarget.MEMBER: "members.Member",
+}
+
+
+def _check_target(*, member, target_kind: str, target_id: int) -> None:
+    if target_kind not in FollowTarget.values:
+        raise ValidationError({"target_kind": [_("Unknown kind; use one of: %(k)s.")
+                                               % {"k": ", ".join(FollowTarget.values)}]})
+    model = apps.get_model(TARGET_MODELS[target_kind])
+    obj = model.objects.filter(pk=target_id).first()
+    if obj is None:
+        raise ValidationError({"target_id": [_("Nothing to follow with this id.")]})
+    if target_kind == FollowTarget.PROPOSAL:
+        from proposals.permissions import can_read_proposal
+
+        if not can_read_proposal(member, obj):
+            raise ValidationError({"target_id": [_("Nothing to follow with this id.")]})
+    if target_kind == FollowTarget.MEMBER and obj.pk == member.pk:
+        raise NotAllowed(_("You cannot follow yourself."))
+
+
+def follow(*, member, target_kind: str, target_id: int) -> tuple[Follow, bool]:
+    """Idempotent: following twice keeps one follow. Returns (follow, created)."""
+    _check_target(member=member, target_kind=target_kind, target_id=target_id)
+    try:
+        with transaction.atomic():
+            return Follow.objects.create(member=member, target_kind=target_kind,
+                                         target_id=target_id), True
+    except IntegrityError:
+        return Follow.objects.get(member=member, target_kind=target_kind,
+                                  target_id=target_id), False
+
+
+def unfollow(*, member, target_kind: str, target_id: int) -> bool:
+    deleted, _n = Follow.objects.filter(member=member, target_kind=target_kind,
+                                        target_id=target_id).delete()
+    return bool(deleted)

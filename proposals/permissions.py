@@ -1,0 +1,54 @@
+"""Who may do what with proposals (predicates reused by the API, the pages and the
+admin). Flat: any member of a unit (or of a unit below it) may propose there and
+support; only accepted authors edit; only administrators edit policies."""
+
+from __future__ import annotations
+
+from deliberation.members.permissions import has_role, is_member_of
+
+from .models import State
+
+
+def _authorships(member, proposal) -> dict[int, bool]:
+    """member id → accepted, cached on the proposal for one request."""
+    cache = getattr(proposal, "_authorship_cache", None)
+    if cache is None:
+        cache = {a.member_id: a.accepted_at is not None for a in proposal.authorships.all()}
+        proposal._authorship_cache = cache
+    return cache
+
+
+def is_author(member, proposal) -> bool:
+    if not getattr(member, "is_authenticated", False):
+        return False
+    return _authorships(member, proposal).get(member.pk, False)
+
+
+def is_invited_coauthor(member, proposal) -> bool:
+    if not getattr(member, "is_authenticated", False):
+        return False
+    return _authorships(member, proposal).get(member.pk) is False
+
+
+def can_read_proposal(member, proposal) -> bool:
+    if not getattr(member, "is_authenticated", False):
+        return False
+    if proposal.state != State.DRAFT:
+        return True
+    return member.pk in _authorships(member, proposal)
+
+
+def can_propose_in(member, unit) -> bool:
+    return is_member_of(member, unit)
+
+
+def can_support(member, proposal) -> bool:
+    return is_member_of(member, proposal.unit)
+
+
+def can_edit_proposal(member, proposal) -> bool:
+    return is_author(member, proposal) and proposal.is_editable
+
+
+def can_edit_policy(member, unit) -> bool:
+    return getattr(member, "is_superuser", False) or has_role(member, unit, "admin")

@@ -1,0 +1,145 @@
+"""Reads for proposals: tuned querysets with a fixed number of queries per page."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from deliberation.members.models import Unit
+from deliberation.notifications.models import Follow
+
+from .models import (
+    OPEN_STATES,
+    Amendment,
+    Policy,
+    Proposal,
+    ProposalAuthor,
+    Revision,
+    State,
+    StateChange,
+    Support,
+)
+from .search import apply_search, uses_postgres
+
+ORDERINGS = {
+    "newest": ("-created", "-id"),
+    "most_supported": ("-support_count", "-id"),
+    "closing_soon": (F("phase_ends").asc(nulls_last=True), "id"),
+}
+
+
+def default_policy() -> Policy:
+    policy = Policy.objects.filter(is_default=True).first()
+    if policy is None:
+        policy, _ = Policy.objects.get_or_create(is_default=True, unit=None)
+    return policy
+
+
+def policy_for_unit(unit: Unit) -> Policy:
+    """The unit's own policy, else its nearest ancestor's, else the default."""
+    ids = unit.ancestor_ids or [unit.pk]
+    policies = {p.unit_id: p for p in Policy.objects.filter(unit_id__in=ids)}
+    for unit_id in reversed(ids):
+        if unit_id in policies:
+            return policies[unit_id]
+    return default_policy()
+
+
+def _authors_prefetch():
+    return Prefetch(
+        "authorships",
+        queryset=ProposalAuthor.objects.select_related("member").order_by(
+            "-is_creator", "invited_at", "id"),
+    )
+
+
+def base_queryset(*, viewer) -> QuerySet:
+    qs = (Proposal.objects.visible_to(viewer)
+          .select_related("unit")
+          .prefetch_related("topics", _authors_prefetch()))
+    if getattr(viewer, "is_authenticated", False):
+        qs = qs.annotate(
+            viewer_supports=Exists(Support.objects.filter(proposal=OuterRef("pk"),
+                                                          member=viewer)),
+            viewer_follows=Exists(Follow.objects.filter(
+                member=viewer, target_kind="proposal", target_id=OuterRef("pk"))),
+        )
+    return qs
+
+
+def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
+                   topic: int | None = None, author: int | None = None,
+                   followed: bool = False, q: str | None = None,
+                   ordering: str | None = None, open_only: bool = False) -> QuerySet:
+    qs = base_queryset(viewer=viewer)
+    if state:
+        qs = qs.filter(state=state)
+    elif open_only:
+        qs = qs.filter(state__in=OPEN_STATES)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if topic:
+        qs = qs.filter(pk__in=Proposal.topics.through.objects.filter(
+            topic_id=topic).values("proposal_id"))
+    if author:
+        qs = qs.filter(pk__in=ProposalAuthor.objects.filter(
+            member_id=author, accepted_at__isnull=False).values("proposal_id"))
+    if followed and getattr(viewer, "is_authenticated", False):
+        qs = qs.filter(viewer_follows=True)
+    if q:
+        qs = apply_search(qs, q, rank=not ordering)
+        if not ordering and uses_postgres():
+            return qs.order_by("-rank", "-id")
+    return qs.order_by(*ORDERINGS[ordering or "newest"])
+
+
+def get_proposal(*, viewer, pk: int) -> Proposal:
+    """One proposal for its page or API detail (raises Proposal.DoesNotExist)."""
+    return (base_queryset(viewer=viewer)
+            .select_related("thread", "policy", "alternative_to", "created_by")
+            .prefetch_related(
+                Prefetch("state_changes",
+                         queryset=StateChange.objects.select_related("actor")),
+                Prefetch("alternatives",
+                         queryset=Proposal.objects.exclude(state=State.DRAFT)
+                         .order_by("created", "id").only(
+                             "id", "title", "state", "alternative_to_id")),
+            ).get(pk=pk))
+
+
+def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
+    """Proposals that look like what the member is writing, so they can join forces."""
+    text = (text or "").strip()
+    if len(text) < 3:
+        return []
+    qs = Proposal.objects.visible_to(viewer).exclude(state=State.DRAFT)
+    if uses_postgres():
+        # Any of the words (OR), ranked: a title is rarely written the same way twice.
+        words = [w for w in text.replace('"', " ").split() if len(w) > 2][:12]
+        if not words:
+            return []
+        qs = apply_search(qs, " or ".join(words), rank=True).order_by("-rank", "-id")
+    else:
+        qs = apply_search(qs, text.split()[0]).order_by("-id")
+    return list(qs.select_related("unit").only(
+        "id", "title", "state", "support_count", "support_needed", "unit__name")[:limit])
+
+
+def revisions_of(proposal: Proposal) -> QuerySet:
+    return Revision.objects.filter(proposal=proposal).select_related("author", "amendment")
+
+
+def amendments_of(proposal: Proposal, *, viewer=None) -> QuerySet:
+    qs = Amendment.objects.filter(proposal=proposal).select_related("author", "thread")
+    if getattr(viewer, "is_authenticated", False):
+        from .models import AmendmentSupport
+
+        qs = qs.annotate(viewer_supports=Exists(AmendmentSupport.objects.filter(
+            amendment=OuterRef("pk"), member=viewer)))
+    return qs
+
+
+def due_proposals(now=None) -> QuerySet:
+    return Proposal.objects.filter(state__in=[State.GATHERING_SUPPORT, State.DISCUSSION,
+                                              State.FROZEN],
+                                   phase_ends__lte=now or timezone.now())
