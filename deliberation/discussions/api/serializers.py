@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from deliberation.discussions.models import (
+    Appeal,
+    AppealOutcome,
+    Comment,
+    LiveSession,
+    ModerationAction,
+    ReactionKind,
+    Stance,
+    Thread,
+)
+from deliberation.discussions.services import author_payload
+from deliberation.markdown import render_markdown
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    created_by = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Thread
+        fields = ["id", "title", "unit", "kind", "created_by", "created", "last_seq",
+                  "comment_count", "last_activity", "url"]
+
+    def get_created_by(self, obj) -> dict | None:
+        return author_payload(obj.created_by) if obj.created_by_id else None
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ThreadInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    unit = serializers.IntegerField()
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """Needs `present_comments` to have run (sets `can_see_text`/`shown_html`) and
+    `reacted` (set of (comment_id, kind)) in the context."""
+
+    author = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
+    body_html = serializers.SerializerMethodField()
+    deleted = serializers.SerializerMethodField()
+    reactions = serializers.SerializerMethodField()
+    my_reactions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "thread", "parent", "depth", "author", "stance", "body", "body_html",
+                  "seq", "created", "edited", "deleted", "hidden", "hidden_reason",
+                  "reactions", "reaction_total", "my_reactions"]
+
+    def get_author(self, obj) -> dict:
+        return author_payload(obj.author)
+
+    def get_body(self, obj) -> str:
+        return obj.body if getattr(obj, "can_see_text", not obj.hidden) else ""
+
+    def get_body_html(self, obj) -> str:
+        return getattr(obj, "shown_html", obj.body_html)
+
+    def get_deleted(self, obj) -> bool:
+        return obj.deleted is not None
+
+    def get_reactions(self, obj) -> dict:
+        return {k: (obj.reaction_counts or {}).get(k, 0) for k in ReactionKind.values}
+
+    def get_my_reactions(self, obj) -> list[str]:
+        reacted = self.context.get("reacted") or set()
+        return [k for k in ReactionKind.values if (obj.pk, k) in reacted]
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    stance = serializers.ChoiceField(choices=Stance.choices, required=False,
+                                     default=Stance.NEUTRAL)
+    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CommentEditSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False)
+    stance = serializers.ChoiceField(choices=Stance.choices, required=False)
+
+
+class ReactionInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ReactionKind.choices)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class DecideSerializer(serializers.Serializer):
+    ALIASES = {"upheld": AppealOutcome.UPHELD, "uphold": AppealOutcome.UPHELD,
+               "reject": AppealOutcome.UPHELD, "rejected": AppealOutcome.UPHELD,
+               "granted": AppealOutcome.GRANTED, "grant": AppealOutcome.GRANTED,
+               "accept": AppealOutcome.GRANTED, "accepted": AppealOutcome.GRANTED,
+               "overturn": AppealOutcome.GRANTED, "overturned": AppealOutcome.GRANTED,
+               "restore": AppealOutcome.GRANTED, "restored": AppealOutcome.GRANTED}
+    outcome = serializers.CharField(required=False)
+    decision = serializers.CharField(required=False)
+    reason = serializers.CharField(max_length=1000)
+
+    def validate(self, attrs):
+        raw = (attrs.get("outcome") or attrs.get("decision") or "").strip().lower()
+        if raw not in self.ALIASES:
+            raise serializers.ValidationError(
+                {"outcome": ["Choose “upheld” (stays hidden) or “granted” (restored)."]})
+        attrs["outcome"] = self.ALIASES[raw]
+        return attrs
+
+
+class FlagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    comment = serializers.IntegerField(source="comment_id")
+    reason = serializers.CharField()
+    created = serializers.DateTimeField()
+
+
+class ModerationActionSerializer(serializers.ModelSerializer):
+    moderator = serializers.SerializerMethodField()
+    thread_title = serializers.CharField(source="thread.title", read_only=True)
+
+    class Meta:
+        model = ModerationAction
+        fields = ["id", "kind", "comment", "thread", "thread_title", "unit", "moderator",
+                  "reason", "created"]
+
+    def get_moderator(self, obj) -> dict:
+        return author_payload(obj.moderator)
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = ["id", "comment", "author", "hidden_by", "reason", "created", "decided_by",
+                  "decided", "outcome", "decision_reason"]
+
+
+class LiveSessionSerializer(serializers.ModelSerializer):
+    facilitator = serializers.SerializerMethodField()
+    live = serializers.SerializerMethodField()
+    minutes_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LiveSession
+        fields = ["id", "thread", "unit", "facilitator", "title", "agenda", "starts", "ends",
+                  "live", "closed", "minutes", "minutes_html"]
+
+    def get_facilitator(self, obj) -> dict:
+        return author_payload(obj.facilitator)
+
+    def get_live(self, obj) -> bool:
+        return obj.is_live()
+
+    def get_minutes_html(self, obj) -> str:
+        return render_markdown(obj.minutes) if obj.minutes else ""
+
+
+class LiveSessionInputSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    agenda = serializers.CharField(required=False, allow_blank=True, default="",
+                                   max_length=5000)
+    starts = serializers.DateTimeField()
+    ends = serializers.DateTimeField(required=False)
+    duration_minutes = serializers.IntegerField(required=False, min_value=5,
+                                                max_value=24 * 60)
+    thread = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        from datetime import timedelta
+
+        if not attrs.get("ends"):
+            attrs["ends"] = attrs["starts"] + timedelta(
+                minutes=attrs.get("duration_minutes") or 60)
+        return attrs
+
+
+class MinutesSerializer(serializers.Serializer):
+    minutes = serializers.CharField(max_length=20000)

@@ -1,0 +1,336 @@
+"""The discussions API (DESIGN.md §5). Thin: parse, call one service or selector,
+shape the answer. Errors from services become 4xx JSON (RateLimited → 429)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import generics, permissions, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from deliberation.discussions import permissions as perms
+from deliberation.discussions import selectors, services
+from deliberation.discussions.models import Appeal, Comment, LiveSession, Thread
+from deliberation.members.models import Unit
+
+from .serializers import (
+    AppealSerializer,
+    CommentEditSerializer,
+    CommentInputSerializer,
+    CommentSerializer,
+    DecideSerializer,
+    FlagSerializer,
+    LiveSessionInputSerializer,
+    LiveSessionSerializer,
+    MinutesSerializer,
+    ModerationActionSerializer,
+    ReactionInputSerializer,
+    ReasonSerializer,
+    ThreadInputSerializer,
+    ThreadSerializer,
+)
+
+
+class RateLimitAware:
+    def handle_exception(self, exc):
+        if isinstance(exc, services.RateLimited):
+            return Response({"detail": str(exc), "code": exc.code}, status=429,
+                            headers={"Retry-After": str(exc.wait)})
+        return super().handle_exception(exc)
+
+
+def _int_param(request, name):
+    value = request.query_params.get(name)
+    return int(value) if value and value.isdigit() else None
+
+
+def _readable_thread(request, pk) -> Thread:
+    thread = get_object_or_404(Thread.objects.select_related("unit"), pk=pk)
+    if not perms.can_read_thread(request.user, thread):
+        raise PermissionDenied(_("Only members can read discussions."))
+    return thread
+
+
+def _comment(request, pk) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("author", "thread", "thread__unit"), pk=pk)
+    if not perms.can_read_thread(request.user, comment.thread):
+        raise PermissionDenied(_("Only members can read discussions."))
+    return comment
+
+
+def comment_response(request, comment, status_code=200) -> Response:
+    comment = Comment.objects.select_related("author").get(pk=comment.pk)
+    thread = Thread.objects.select_related("unit").get(pk=comment.thread_id)
+    selectors.present_comments([comment], request.user, thread)
+    reacted = selectors.my_reactions(request.user, [comment.pk])
+    return Response(CommentSerializer(comment, context={"reacted": reacted}).data,
+                    status=status_code)
+
+
+class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
+    """Threads (unit discussions and those of proposals/amendments); `?unit=`, `?kind=`.
+    POST `{"title", "unit"}` opens a discussion in a unit you belong to."""
+
+    serializer_class = ThreadSerializer
+
+    def get_queryset(self):
+        if not perms.is_member(self.request.user):
+            raise PermissionDenied(_("Only members can read discussions."))
+        return selectors.list_threads(unit_id=_int_param(self.request, "unit"),
+                                      kind=self.request.query_params.get("kind") or None)
+
+    def create(self, request, *args, **kwargs):
+        data = ThreadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = Unit.objects.filter(pk=data.validated_data["unit"]).first()
+        if unit is None:
+            return Response({"unit": [_("No such unit.")]}, status=400)
+        thread = services.open_thread(title=data.validated_data["title"], unit=unit,
+                                      actor=request.user)
+        return Response(ThreadSerializer(thread).data, status=201)
+
+
+class ThreadDetailView(generics.RetrieveAPIView):
+    serializer_class = ThreadSerializer
+
+    def get_object(self):
+        return _readable_thread(self.request, self.kwargs["pk"])
+
+
+class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
+    """All comments of a thread in reading order (`parent` gives the nesting);
+    `?view=arguments` answers for/against side by side instead."""
+
+    serializer_class = CommentSerializer
+
+    def get_thread(self):
+        if not hasattr(self, "_thread"):
+            self._thread = _readable_thread(self.request, self.kwargs["pk"])
+        return self._thread
+
+    def get_queryset(self):
+        return selectors.comments_of(self.get_thread().pk)
+
+    def list(self, request, *args, **kwargs):
+        thread = self.get_thread()
+        if request.query_params.get("view") == "arguments":
+            return Response(arguments_payload(request, thread))
+        page = self.paginate_queryset(self.get_queryset())
+        selectors.present_comments(page, request.user, thread)
+        reacted = selectors.my_reactions(request.user, [c.pk for c in page])
+        data = CommentSerializer(page, many=True, context={"reacted": reacted}).data
+        return self.get_paginated_response(data)
+
+    def create(self, request, *args, **kwargs):
+        thread = self.get_thread()
+        data = CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.post_comment(thread=thread, author=request.user,
+                                        **data.validated_data)
+        return comment_response(request, comment, status.HTTP_201_CREATED)
+
+
+def arguments_payload(request, thread) -> dict:
+    sides = selectors.arguments(thread=thread, viewer=request.user)
+    everything = sides["for"] + sides["against"]
+    reacted = selectors.my_reactions(request.user, [c.pk for c in everything])
+    ctx = {"reacted": reacted}
+    return {"thread": thread.pk,
+            "for": CommentSerializer(sides["for"], many=True, context=ctx).data,
+            "against": CommentSerializer(sides["against"], many=True, context=ctx).data}
+
+
+class ThreadArgumentsView(APIView):
+    """For and against side by side, most reactions first."""
+
+    def get(self, request, pk):
+        return Response(arguments_payload(request, _readable_thread(request, pk)))
+
+
+class CommentDetailView(RateLimitAware, APIView):
+    def get(self, request, pk):
+        return comment_response(request, _comment(request, pk))
+
+    def patch(self, request, pk):
+        comment = _comment(request, pk)
+        data = CommentEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = data.validated_data.get("body")
+        comment = services.edit_comment(
+            comment=comment, actor=request.user,
+            body=comment.body if body is None else body,
+            stance=data.validated_data.get("stance"))
+        return comment_response(request, comment)
+
+    def delete(self, request, pk):
+        services.delete_comment(comment=_comment(request, pk), actor=request.user)
+        return Response(status=204)
+
+
+class CommentHistoryView(APIView):
+    """Earlier versions of an edited comment, oldest first."""
+
+    def get(self, request, pk):
+        comment = _comment(request, pk)
+        if comment.hidden and not perms.can_see_hidden_text(request.user, comment):
+            return Response({"id": comment.pk, "history": []})
+        return Response({"id": comment.pk, "history": [
+            {"body": r.body, "stance": r.stance, "written": r.created, "replaced": r.replaced}
+            for r in selectors.comment_history(comment)]})
+
+
+class CommentReactionsView(APIView):
+    """POST `{"kind"}` sets your reaction (201 new, 200 already there); DELETE
+    `{"kind"}` (or `?kind=`) removes it."""
+
+    def _answer(self, request, comment, code):
+        return Response({"id": comment.pk, "reactions": CommentSerializer().get_reactions(comment),
+                         "reaction_total": comment.reaction_total,
+                         "my_reactions": sorted(k for _c, k in selectors.my_reactions(
+                             request.user, [comment.pk]))}, status=code)
+
+    def post(self, request, pk):
+        data = ReactionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment, created = services.add_reaction(comment=_comment(request, pk),
+                                                 member=request.user,
+                                                 kind=data.validated_data["kind"])
+        return self._answer(request, comment, 201 if created else 200)
+
+    def delete(self, request, pk):
+        raw = request.data if isinstance(request.data, dict) and request.data else {
+            "kind": request.query_params.get("kind")}
+        data = ReactionInputSerializer(data=raw)
+        data.is_valid(raise_exception=True)
+        comment, _removed = services.remove_reaction(comment=_comment(request, pk),
+                                                     member=request.user,
+                                                     kind=data.validated_data["kind"])
+        return self._answer(request, comment, 200)
+
+
+class CommentFlagsView(APIView):
+    def post(self, request, pk):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        flag = services.flag_comment(comment=_comment(request, pk), member=request.user,
+                                     reason=data.validated_data["reason"])
+        return Response(FlagSerializer(flag).data, status=201)
+
+
+class _ModerationView(APIView):
+    service = None
+
+    def post(self, request, pk):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = type(self).service(comment=_comment(request, pk), moderator=request.user,
+                                    reason=data.validated_data["reason"])
+        return Response(ModerationActionSerializer(action).data, status=200)
+
+
+class CommentHideView(_ModerationView):
+    """A moderator of the unit hides a comment, with a public reason."""
+
+    service = staticmethod(services.hide_comment)
+
+
+class CommentRestoreView(_ModerationView):
+    service = staticmethod(services.restore_comment)
+
+
+class CommentAppealView(APIView):
+    """The author appeals the hiding once; another moderator decides."""
+
+    def post(self, request, pk):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.appeal_hiding(comment=_comment(request, pk), author=request.user,
+                                        reason=data.validated_data["reason"])
+        return Response(AppealSerializer(appeal).data, status=201)
+
+
+class AppealListView(generics.ListAPIView):
+    """Open appeals you may decide (moderators) and your own appeals."""
+
+    serializer_class = AppealSerializer
+
+    def get_queryset(self):
+        from django.db.models import Q
+
+        q = Q(author=self.request.user)
+        scope = selectors.moderated_unit_filter(self.request.user, "comment__thread__unit__")
+        if scope is not None:
+            q |= scope
+        return Appeal.objects.filter(q).order_by("-created", "-id")
+
+
+class AppealDecideView(APIView):
+    def post(self, request, pk):
+        appeal = get_object_or_404(Appeal, pk=pk)
+        data = DecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.decide_appeal(appeal=appeal, moderator=request.user,
+                                        outcome=data.validated_data["outcome"],
+                                        reason=data.validated_data["reason"])
+        return Response(AppealSerializer(appeal).data)
+
+
+class ModerationLogView(generics.ListAPIView):
+    """The public moderation log: every hide, restore and appeal decision; `?unit=`."""
+
+    serializer_class = ModerationActionSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return selectors.moderation_log(unit_id=_int_param(self.request, "unit"))
+
+
+class LiveSessionListView(generics.ListCreateAPIView):
+    """Scheduled discussion sessions; `?unit=`, `?thread=`, `?upcoming=1`. POST (a
+    facilitator of the unit): `{"unit", "title", "agenda", "starts", "ends" |
+    "duration_minutes", "thread"?}` — without a thread one is opened for the session."""
+
+    serializer_class = LiveSessionSerializer
+
+    def get_queryset(self):
+        return selectors.list_live_sessions(
+            unit_id=_int_param(self.request, "unit"),
+            thread_id=_int_param(self.request, "thread"),
+            upcoming=self.request.query_params.get("upcoming") in {"1", "true"})
+
+    def create(self, request, *args, **kwargs):
+        data = LiveSessionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        unit = Unit.objects.filter(pk=v["unit"]).first()
+        if unit is None:
+            return Response({"unit": [_("No such unit.")]}, status=400)
+        thread = None
+        if v.get("thread"):
+            thread = Thread.objects.filter(pk=v["thread"]).first()
+            if thread is None:
+                return Response({"thread": [_("No such thread.")]}, status=400)
+        session = services.schedule_live_session(
+            unit=unit, facilitator=request.user, title=v["title"], agenda=v["agenda"],
+            starts=v["starts"], ends=v["ends"], thread=thread)
+        return Response(LiveSessionSerializer(session).data, status=201)
+
+
+class LiveSessionDetailView(generics.RetrieveAPIView):
+    serializer_class = LiveSessionSerializer
+    queryset = LiveSession.objects.select_related("facilitator")
+
+
+class LiveSessionCloseView(APIView):
+    """The facilitator closes the session with minutes (kept on the thread)."""
+
+    def post(self, request, pk):
+        session = get_object_or_404(LiveSession, pk=pk)
+        data = MinutesSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.close_live_session(session=session, actor=request.user,
+                                              minutes=data.validated_data["minutes"])
+        return Response(LiveSessionSerializer(session).data)

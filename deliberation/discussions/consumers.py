@@ -1,0 +1,209 @@
+"""`/ws/threads/{id}/` — the live thread (docs/realtime.md).
+
+* connect: anonymous → close 4401, unknown thread → 4404, not allowed to read → 4403
+  (before the handshake completes; the origin and the session/token are checked by
+  `deliberation.realtime.auth.WebsocketGuard`).
+* server → client: stored thread events `{"type", "id", "seq", "data"}` relayed from
+  the group `thread.<id>`, in seq order, none twice; `presence.changed` without seq.
+* client → server: `{"type": "resume", "after_seq": N}` replays stored events with
+  seq > N from the database, then continues live; `{"type": "ping"}` → `pong`.
+  Anything else gets `{"type": "error", "detail": ...}`.
+Clients write through the API; the socket only delivers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+
+from deliberation.realtime import presence
+from deliberation.realtime.events import thread_group
+
+from . import permissions as perms
+from .models import Thread, ThreadEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4096
+REPLAY_BATCH = 500
+PRESENCE_DEBOUNCE = 0.5
+
+_pending_presence: dict[tuple[int, int], asyncio.Task] = {}
+
+
+def schedule_presence_broadcast(thread_id: int) -> None:
+    """Broadcast the member count once shortly after joins/leaves settle (one message
+    per burst, not one per connection)."""
+    loop = asyncio.get_running_loop()
+    key = (id(loop), thread_id)
+    task = _pending_presence.get(key)
+    if task is not None and not task.done():
+        return
+
+    async def broadcast():
+        try:
+            await asyncio.sleep(PRESENCE_DEBOUNCE)
+            n = await presence.count(f"thread:{thread_id}")
+            await get_channel_layer().group_send(thread_group(thread_id), {
+                "type": "relay",
+                "event": {"type": "presence.changed", "id": thread_id,
+                          "data": {"count": n}}})
+        except Exception:  # noqa: BLE001 — presence is best effort
+            logger.exception("presence broadcast failed for thread %s", thread_id)
+        finally:
+            _pending_presence.pop(key, None)
+
+    _pending_presence[key] = loop.create_task(broadcast())
+
+
+@database_sync_to_async
+def _thread_access(user, thread_id: int) -> tuple[str, int]:
+    thread = Thread.objects.select_related("unit").filter(pk=thread_id).first()
+    if thread is None:
+        return "missing", 0
+    if not perms.can_read_thread(user, thread):
+        return "forbidden", 0
+    return "ok", thread.last_seq
+
+
+@database_sync_to_async
+def _events_between(thread_id: int, after: int, upto: int | None, limit: int):
+    qs = ThreadEvent.objects.filter(thread_id=thread_id, seq__gt=after)
+    if upto is not None:
+        qs = qs.filter(seq__lt=upto)
+    return [e.as_message() for e in qs.order_by("seq")[:limit]]
+
+
+@database_sync_to_async
+def _last_seq(thread_id: int) -> int:
+    return Thread.objects.filter(pk=thread_id).values_list("last_seq", flat=True).first() or 0
+
+
+class ThreadConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self):
+        self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=4401)
+            return
+        access, last_seq = await _thread_access(self.user, self.thread_id)
+        if access == "missing":
+            await self.close(code=4404)
+            return
+        if access == "forbidden":
+            await self.close(code=4403)
+            return
+        self.replaying = False
+        self.buffer: list[dict] = []
+        self.group = thread_group(self.thread_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Events committed from here on arrive live; anything older the client asks
+        # for with `resume`. A gap in seq is filled from the database.
+        self.last_sent = last_seq
+        await self.accept()
+        self.presence_scope = f"thread:{self.thread_id}"
+        try:
+            await presence.join(self.presence_scope, self.channel_name, self.user.pk)
+            schedule_presence_broadcast(self.thread_id)
+        except Exception:  # noqa: BLE001
+            logger.exception("presence join failed")
+        self.heartbeat = asyncio.get_running_loop().create_task(self._heartbeat())
+
+    async def disconnect(self, code):
+        if self.group is None:
+            return
+        self.heartbeat.cancel()
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        try:
+            await presence.leave(self.presence_scope, self.channel_name, self.user.pk)
+            schedule_presence_broadcast(self.thread_id)
+        except Exception:  # noqa: BLE001
+            logger.exception("presence leave failed")
+
+    async def _heartbeat(self):
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT)
+            try:
+                await presence.refresh(self.presence_scope, self.channel_name, self.user.pk)
+            except Exception:  # noqa: BLE001
+                logger.exception("presence refresh failed")
+
+    # --- client → server -----------------------------------------------------------
+
+    async def error(self, detail: str):
+        await self.send_json({"type": "error", "detail": detail})
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None:
+            return await self.error("Send JSON text messages.")
+        if len(text_data) > MAX_MESSAGE:
+            return await self.error("Message too large.")
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            return await self.error("Invalid JSON.")
+        if not isinstance(content, dict):
+            return await self.error("Send a JSON object with a \"type\".")
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type")
+        if kind == "resume":
+            after = content.get("after_seq")
+            if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+                return await self.error("resume needs \"after_seq\": a whole number ≥ 0.")
+            return await self.resume(after)
+        if kind == "ping":
+            return await self.send_json({"type": "pong"})
+        return await self.error(f"Unknown message type: {str(kind)[:40]!r}.")
+
+    async def resume(self, after: int):
+        """Replay stored events with seq > after, in order, then continue live.
+        Live events that arrive meanwhile are buffered and those already sent dropped."""
+        self.replaying = True
+        self.buffer = []
+        try:
+            current = await _last_seq(self.thread_id)
+            last = min(after, current)  # a client ahead of us (stale id) starts over
+            while True:
+                batch = await _events_between(self.thread_id, last, None, REPLAY_BATCH)
+                for event in batch:
+                    await self.send_json(event)
+                    last = event["seq"]
+                if len(batch) < REPLAY_BATCH:
+                    break
+            self.last_sent = last
+        finally:
+            self.replaying = False
+        buffered, self.buffer = sorted(self.buffer, key=lambda e: e["seq"]), []
+        for event in buffered:
+            await self._deliver(event)
+
+    # --- group → client ------------------------------------------------------------
+
+    async def relay(self, message):
+        await self._deliver(message["event"])
+
+    async def _deliver(self, event: dict):
+        seq = event.get("seq")
+        if seq is None:  # presence and other ephemeral events
+            return await self.send_json(event)
+        if self.replaying:
+            self.buffer.append(event)
+            return
+        if seq <= self.last_sent:
+            return  # already sent (by replay or earlier)
+        if seq > self.last_sent + 1:  # something went missing or arrived out of order
+            for missing in await _events_between(self.thread_id, self.last_sent, seq,
+                                                 REPLAY_BATCH):
+                await self.send_json(missing)
+                self.last_sent = missing["seq"]
+        await self.send_json(event)
+        self.last_sent = seq

@@ -1,0 +1,191 @@
+"""Reads for discussions: tuned querysets, a fixed number of queries whatever the size
+of the thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from deliberation.members.models import RoleAssignment
+
+from . import permissions as perms
+from .models import (
+    Appeal,
+    Comment,
+    Flag,
+    LiveSession,
+    ModerationAction,
+    Reaction,
+    Stance,
+    Thread,
+    ThreadEvent,
+)
+
+ROOTS_PER_PAGE = 30
+
+
+def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> QuerySet:
+    qs = Thread.objects.select_related("unit", "created_by")
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-last_activity", "-created", "-id")
+
+
+def get_thread(pk: int) -> Thread:
+    return Thread.objects.select_related("unit", "created_by").get(pk=pk)
+
+
+def comments_of(thread_id: int) -> QuerySet:
+    """All comments of a thread in reading order, for the API's flat list."""
+    return (Comment.objects.filter(thread_id=thread_id)
+            .select_related("author").order_by("created", "id"))
+
+
+def events_after(thread_id: int, after_seq: int, limit: int = 500) -> list[dict]:
+    return [e.as_message() for e in ThreadEvent.objects.filter(
+        thread_id=thread_id, seq__gt=after_seq).order_by("seq")[:limit]]
+
+
+def my_reactions(member, comment_ids) -> set[tuple[int, str]]:
+    if not getattr(member, "is_authenticated", False) or not comment_ids:
+        return set()
+    return set(Reaction.objects.filter(member=member, comment_id__in=list(comment_ids))
+               .values_list("comment_id", "kind"))
+
+
+def present_comments(comments, viewer, thread) -> None:
+    """Decide per comment what this viewer sees (`shown_html`, `can_see_text`) — hidden
+    text only for its author and the unit's moderators; one role query at most."""
+    moderator = perms.can_moderate(viewer, thread)  # cached on the viewer: one query
+    viewer_id = getattr(viewer, "pk", None)
+    for c in comments:
+        c.thread = thread
+        c.is_own = c.author_id == viewer_id
+        c.can_see_text = (not c.hidden) or c.is_own or moderator
+        if c.deleted is not None:
+            c.shown_html = ""
+        elif c.hidden and not c.can_see_text:
+            c.shown_html = ""
+        else:
+            c.shown_html = c.body_html
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    page: object
+    roots: list
+    count: int
+    reacted: set = field(default_factory=set)
+    moderator: bool = False
+
+
+def thread_page(*, thread: Thread, viewer, page_number=1, per_page: int = ROOTS_PER_PAGE,
+                newest_first: bool = False) -> ThreadPage:
+    """A page of top-level comments with all their replies nested (`c.children`):
+    count + roots + replies + viewer's reactions (+ one role query) — fixed."""
+    roots_qs = (Comment.objects.filter(thread=thread, parent__isnull=True)
+                .select_related("author")
+                .order_by(*(("-created", "-id") if newest_first else ("created", "id"))))
+    paginator = Paginator(roots_qs, per_page)
+    page = paginator.get_page(page_number)
+    roots = list(page.object_list)
+    replies = list(Comment.objects.filter(thread=thread, root_id__in=[r.pk for r in roots])
+                   .select_related("author").order_by("created", "id")) if roots else []
+    everything = roots + replies
+    by_id = {c.pk: c for c in everything}
+    for c in everything:
+        c.children = []
+    for c in replies:
+        parent = by_id.get(c.parent_id)
+        if parent is not None:
+            parent.children.append(c)
+    moderator = perms.can_moderate(viewer, thread)
+    present_comments(everything, viewer, thread)
+    return ThreadPage(thread=thread, page=page, roots=roots, count=paginator.count,
+                      reacted=my_reactions(viewer, by_id.keys()), moderator=moderator)
+
+
+def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
+    """For and against side by side, strongest (most reactions) first."""
+    qs = (Comment.objects.filter(thread=thread, stance__in=[Stance.FOR, Stance.AGAINST],
+                                 deleted__isnull=True, hidden=False)
+          .select_related("author").order_by("-reaction_total", "created", "id"))
+    for_side = list(qs.filter(stance=Stance.FOR)[:limit])
+    against_side = list(qs.filter(stance=Stance.AGAINST)[:limit])
+    present_comments(for_side + against_side, viewer, thread)
+    return {"for": for_side, "against": against_side}
+
+
+def moderation_log(*, unit_id: int | None = None) -> QuerySet:
+    qs = ModerationAction.objects.select_related("moderator", "unit", "thread")
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    return qs.order_by("-created", "-id")
+
+
+def moderated_unit_filter(member, prefix: str = "thread__unit__") -> Q | None:
+    """Q selecting rows whose unit lies in a subtree the member moderates."""
+    paths = list(RoleAssignment.objects.current().filter(member=member, role="moderator")
+                 .values_list("unit__path", flat=True))
+    if not paths:
+        return None
+    q = Q()
+    for p in paths:
+        q |= Q(**{f"{prefix}path__startswith": p})
+    return q
+
+
+def open_flags_for(member) -> list:
+    q = moderated_unit_filter(member, "comment__thread__unit__")
+    if q is None:
+        return []
+    return list(Flag.objects.filter(q, resolved__isnull=True, comment__hidden=False,
+                                    comment__deleted__isnull=True)
+                .select_related("comment", "comment__author", "comment__thread", "member")
+                .order_by("created")[:200])
+
+
+def open_appeals_for(member) -> list:
+    q = moderated_unit_filter(member, "comment__thread__unit__")
+    if q is None:
+        return []
+    return list(Appeal.objects.filter(q, decided__isnull=True)
+                .exclude(hidden_by=member)
+                .select_related("comment", "comment__author", "comment__thread", "author",
+                                "hidden_by")
+                .order_by("created")[:200])
+
+
+def list_live_sessions(*, unit_id: int | None = None, thread_id: int | None = None,
+                       upcoming: bool = False) -> QuerySet:
+    qs = LiveSession.objects.select_related("unit", "facilitator", "thread", "closed_by")
+    if unit_id is not None:
+        qs = qs.filter(unit_id=unit_id)
+    if thread_id is not None:
+        qs = qs.filter(thread_id=thread_id)
+    if upcoming:
+        qs = qs.filter(closed__isnull=True, ends__gt=timezone.now())
+    return qs.order_by("starts", "id")
+
+
+def sessions_of_thread(thread: Thread) -> dict:
+    """The live session running now (if any), the next one, and closed ones with
+    minutes — one query."""
+    now = timezone.now()
+    sessions = list(LiveSession.objects.filter(thread=thread)
+                    .select_related("facilitator", "closed_by").order_by("starts", "id"))
+    live = next((s for s in sessions if s.is_live(now)), None)
+    upcoming = [s for s in sessions if s.closed is None and s.starts > now]
+    closed = [s for s in sessions if s.closed is not None]
+    return {"live": live, "upcoming": upcoming, "closed": closed, "all": sessions}
+
+
+def comment_history(comment: Comment) -> list:
+    return list(comment.revisions.order_by("created", "id"))
+
