@@ -1,1 +1,22 @@
-urlpatterns: list = []
+from django.urls import path
+
+from frontend.views import proposals as views
+
+urlpatterns = [
+    path("proposals/", views.proposal_list, name="proposal_list"),
+    path("proposals/new/", views.proposal_new, name="proposal_new"),
+    path("proposals/similar/", views.proposal_similar, name="proposal_similar"),
+    path("proposals/feed/", views.ProposalFeed(), name="proposal_feed"),
+    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/act/", views.proposal_action, name="proposal_action"),
+    path("proposals/<int:pk>/revisions/", views.proposal_revisions,
+         name="proposal_revisions"),
+    path("proposals/<int:pk>/diff/", views.proposal_diff, name="proposal_diff"),
+    path("proposals/<int:pk>/amendments/new/", views.amendment_create,
+         name="amendment_create"),
+    path("proposals/<int:pk>/amendments/<int:amendment_id>/", views.amendment_detail,
+         name="amendment_detail"),
+    path("proposals/<int:pk>/amendments/<int:amendment_id>/act/", views.amendment_action,
+         name="amendment_action"),
+]

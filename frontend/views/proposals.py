@@ -1,0 +1,492 @@
+"""Proposal pages: list with filters and search, writing, the proposal with its
+support, amendments, revisions and discussion, and an Atom feed. Every action is a
+plain form (POST-redirect-GET); htmx and a websocket only enhance."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from deliberation.errors import ServiceError
+from deliberation.members.models import Member, Unit
+from deliberation.members.permissions import scope_unit_ids_of
+from deliberation.notifications import services as follow_services
+from proposals import permissions, selectors, services
+from proposals.diff import diff_html, revision_diff
+from proposals.models import Amendment, Proposal, State, Topic
+
+PAGE_SIZES = (5, 10, 25, 50, 100)
+
+
+# ------------------------------------------------------------------ forms
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False,
+                              choices=[("", gettext_lazy("Any state")), *State.choices])
+    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int,
+                                  empty_value=None)
+    topic = forms.TypedChoiceField(label=gettext_lazy("Topic"), required=False, coerce=int,
+                                   empty_value=None)
+    ordering = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=[
+        ("", gettext_lazy("Newest (or best match when searching)")),
+        ("newest", gettext_lazy("Newest")),
+        ("most_supported", gettext_lazy("Most supported")),
+        ("closing_soon", gettext_lazy("Closing soon"))])
+    followed = forms.BooleanField(label=gettext_lazy("Only proposals I follow"),
+                                  required=False)
+    author = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("All units")),
+                                       *[(u.pk, u.name) for u in units]]
+        self.fields["topic"].choices = [("", _("All topics")),
+                                        *[(t.pk, t.name) for t in topics]]
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=services.TITLE_MAX,
+                            min_length=services.TITLE_MIN)
+    clauses = forms.CharField(
+        label=gettext_lazy("Decision clauses"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("One per line, e.g. “att partiet verkar för …”. Without "
+                               "clauses the title is what gets decided."))
+    body = forms.CharField(label=gettext_lazy("Rationale (Markdown)"), required=False,
+                           max_length=services.BODY_MAX,
+                           widget=forms.Textarea(attrs={"rows": 12}))
+    unit = forms.TypedChoiceField(label=gettext_lazy("For the unit"), coerce=int)
+    topics = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Topics"), queryset=Topic.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+    coauthors = forms.CharField(
+        label=gettext_lazy("Co-authors"), required=False, max_length=500,
+        help_text=gettext_lazy("Usernames, separated by commas. They are asked to accept."))
+    publish = forms.BooleanField(
+        label=gettext_lazy("Publish now (otherwise it is saved as a draft)"), required=False)
+    alternative_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean_coauthors(self):
+        names = [n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()]
+        found = {m.username: m for m in Member.objects.filter(username__in=names)}
+        missing = [n for n in names if n not in found]
+        if missing:
+            raise ValidationError(_("No member called: %(names)s")
+                                  % {"names": ", ".join(missing)})
+        return [found[n] for n in names]
+
+    def clean_clauses(self):
+        return [line.strip() for line in self.cleaned_data["clauses"].splitlines()
+                if line.strip()]
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=services.TITLE_MAX,
+                            min_length=services.TITLE_MIN)
+    clauses = ProposalForm.base_fields["clauses"]
+    body = ProposalForm.base_fields["body"]
+    note = forms.CharField(label=gettext_lazy("What did you change?"), required=False,
+                           max_length=300)
+    clean_clauses = ProposalForm.clean_clauses
+
+
+class AmendmentForm(forms.Form):
+    target = forms.ChoiceField(label=gettext_lazy("Part"), choices=Amendment.Target.choices,
+                               initial="body")
+    clause = forms.IntegerField(label=gettext_lazy("Clause number"), required=False,
+                                min_value=1)
+    original = forms.CharField(label=gettext_lazy("Passage to change (copy it exactly)"),
+                               widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=services.BODY_MAX)
+    replacement = forms.CharField(label=gettext_lazy("Replace it with"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=services.BODY_MAX)
+    rationale = forms.CharField(label=gettext_lazy("Why (Markdown)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+def _apply_errors(form: forms.Form, exc: Exception) -> None:
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))
+
+
+def _units_for(member):
+    return list(Unit.objects.filter(pk__in=scope_unit_ids_of(member)).order_by("path"))
+
+
+# ------------------------------------------------------------------ list and search
+
+
+@login_required
+def proposal_list(request):
+    units = list(Unit.objects.only("id", "name", "path").order_by("path"))
+    topics = list(Topic.objects.all())
+    form = FilterForm(request.GET or None, units=units, topics=topics)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
+    qs = selectors.list_proposals(viewer=request.user, **filters)
+    size = request.GET.get("page_size", "25")
+    size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
+    page = Paginator(qs, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "proposals/list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "feed_query": "&".join(f"{k}={filters[k]}" for k in ("unit", "topic")
+                               if k in filters),
+    })
+
+
+@login_required
+def proposal_similar(request):
+    """htmx partial while writing (and the no-JS page includes the same list)."""
+    text = request.GET.get("title") or request.GET.get("q") or ""
+    found = selectors.similar_proposals(viewer=request.user, text=text[:300])
+    return render(request, "proposals/_similar.html", {"similar": found, "text": text})
+
+
+# ------------------------------------------------------------------ writing
+
+
+@login_required
+def proposal_new(request):
+    units = _units_for(request.user)
+    original = None
+    alt_id = request.GET.get("alternative_to") or request.POST.get("alternative_to")
+    if alt_id and str(alt_id).isdigit():
+        original = get_object_or_404(Proposal.objects.exclude(state=State.DRAFT),
+                                     pk=int(alt_id))
+    if request.method == "POST":
+        form = ProposalForm(request.POST, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal = services.create_proposal(
+                    actor=request.user, title=data["title"], body=data["body"],
+                    clauses=data["clauses"], unit=Unit.objects.get(pk=data["unit"]),
+                    topics=list(data["topics"]), coauthors=data["coauthors"],
+                    publish=data["publish"], alternative_to=original)
+            except (ServiceError, ValidationError, PermissionDenied) as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Your proposal is published.")
+                                 if proposal.state != State.DRAFT
+                                 else _("Your draft is saved. Publish it when it is ready."))
+                return redirect("proposal_detail", pk=proposal.pk)
+        status = 400
+    else:
+        initial = {k: request.GET[k] for k in ("title", "body", "clauses")
+                   if k in request.GET}
+        if original:
+            initial.update(unit=original.unit_id, alternative_to=original.pk)
+        form = ProposalForm(initial=initial, units=units)
+        status = 200
+    similar = selectors.similar_proposals(viewer=request.user,
+                                          text=request.GET.get("title", "")[:300])
+    return render(request, "proposals/new.html", {
+        "form": form, "similar": similar, "original": original,
+        "searched": "title" in request.GET, "no_units": not units,
+    }, status=status)
+
+
+def _load(request, pk: int) -> Proposal:
+    try:
+        proposal = selectors.get_proposal(viewer=request.user, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404(_("No such proposal.")) from exc
+    return proposal
+
+
+@login_required
+def proposal_edit(request, pk: int):
+    proposal = _load(request, pk)
+    if not permissions.is_author(request.user, proposal):
+        raise PermissionDenied(_("Only the proposal's authors may edit it."))
+    initial = {"title": proposal.title, "body": proposal.body,
+               "clauses": "\n".join(proposal.clauses)}
+    form = EditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_proposal(proposal=proposal, actor=request.user,
+                                     **form.cleaned_data)
+        except (ServiceError, ValidationError, PermissionDenied) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved as a new revision."))
+            return redirect("proposal_detail", pk=pk)
+    return render(request, "proposals/edit.html", {"form": form, "proposal": proposal},
+                  status=400 if request.method == "POST" else 200)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def proposal_detail(request, pk: int):
+    if not request.user.is_authenticated:
+        # Shareable link: a public teaser (title, unit, state, Open Graph) and a way in.
+        proposal = get_object_or_404(Proposal.objects.exclude(state=State.DRAFT)
+                                     .select_related("unit"), pk=pk)
+        return render(request, "proposals/teaser.html", {"proposal": proposal})
+    proposal = _load(request, pk)
+    user = request.user
+    amendments = list(selectors.amendments_of(proposal, viewer=user))
+    return render(request, "proposals/detail.html", {
+        "proposal": proposal,
+        "authors": [a for a in proposal.authorships.all() if a.accepted_at],
+        "invited": [a for a in proposal.authorships.all() if not a.accepted_at],
+        "is_author": permissions.is_author(user, proposal),
+        "is_invited": permissions.is_invited_coauthor(user, proposal),
+        "can_support": (proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
+                        and permissions.can_support(user, proposal)),
+        "amendments": amendments,
+        "amendment_form": AmendmentForm(),
+        "can_amend": (proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
+                      and permissions.can_support(user, proposal)),
+        "can_write_alternative": (proposal.state == State.DISCUSSION
+                                  and permissions.can_support(user, proposal)),
+        "group": _alternative_group(proposal),
+        "support_percent": min(100, round(100 * proposal.support_count
+                                          / proposal.support_needed))
+        if proposal.support_needed else 0,
+    })
+
+
+def _alternative_group(proposal: Proposal) -> list[Proposal]:
+    root_id = proposal.alternative_to_id or proposal.pk
+    group = list(Proposal.objects.filter(pk=root_id).only("id", "title", "state")) + list(
+        Proposal.objects.filter(alternative_to_id=root_id).exclude(state=State.DRAFT)
+        .only("id", "title", "state").order_by("created", "id"))
+    return group if len(group) > 1 else []
+
+
+@login_required
+def proposal_revisions(request, pk: int):
+    proposal = _load(request, pk)
+    revisions = list(selectors.revisions_of(proposal).order_by("-number"))
+    return render(request, "proposals/revisions.html",
+                  {"proposal": proposal, "revisions": revisions})
+
+
+@login_required
+def proposal_diff(request, pk: int):
+    proposal = _load(request, pk)
+    def num(name, default):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else default
+    to = num("to", proposal.revision)
+    from_ = num("from", max(1, to - 1))
+    revisions = {r.number: r for r in selectors.revisions_of(proposal)
+                 .filter(number__in=[from_, to])}
+    if from_ not in revisions or to not in revisions:
+        raise Http404(_("No such revision."))
+    diff = revision_diff(revisions[from_], revisions[to])
+    return render(request, "proposals/diff.html", {
+        "proposal": proposal, "old": revisions[from_], "new": revisions[to],
+        "title_html": diff_html(diff["title"]), "body_html": diff_html(diff["body"]),
+        "clauses_html": [diff_html(c) for c in diff["clauses"]],
+        "numbers": range(1, proposal.revision + 1),
+    })
+
+
+@login_required
+def amendment_detail(request, pk: int, amendment_id: int):
+    proposal = _load(request, pk)
+    amendment = get_object_or_404(selectors.amendments_of(proposal, viewer=request.user),
+                                  pk=amendment_id)
+    from proposals.diff import word_diff
+
+    return render(request, "proposals/amendment.html", {
+        "proposal": proposal, "amendment": amendment,
+        "change_html": diff_html(word_diff(amendment.original, amendment.replacement)),
+        "is_author": permissions.is_author(request.user, proposal),
+        "can_support": permissions.can_support(request.user, proposal),
+    })
+
+
+# ------------------------------------------------------------------ actions (forms)
+
+
+def _run(request, fn, success: str) -> bool:
+    try:
+        fn()
+    except (ServiceError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+        return False
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+@login_required
+@require_POST
+def proposal_action(request, pk: int):
+    proposal = _load(request, pk)
+    user = request.user
+    action = request.POST.get("action", "")
+    actions = {
+        "support": (lambda: services.support_proposal(proposal=proposal, member=user),
+                    _("You support this proposal.")),
+        "unsupport": (lambda: services.withdraw_support(proposal=proposal, member=user),
+                      _("Your support is taken back.")),
+        "publish": (lambda: services.publish_proposal(proposal=proposal, actor=user),
+                    _("Published.")),
+        "withdraw": (lambda: services.withdraw_proposal(proposal=proposal, actor=user),
+                     _("The proposal is withdrawn.")),
+        "accept_coauthor": (lambda: services.accept_coauthorship(proposal=proposal,
+                                                                 member=user),
+                            _("You are now a co-author.")),
+        "decline_coauthor": (lambda: services.decline_coauthorship(proposal=proposal,
+                                                                   member=user),
+                             _("Invitation declined.")),
+        "follow": (lambda: follow_services.follow(member=user, target_kind="proposal",
+                                                  target_id=proposal.pk),
+                   _("You follow this proposal.")),
+        "unfollow": (lambda: follow_services.unfollow(member=user, target_kind="proposal",
+                                                      target_id=proposal.pk),
+                     _("You no longer follow this proposal.")),
+    }
+    if action not in actions:
+        messages.error(request, _("Unknown action."))
+    else:
+        _run(request, *actions[action])
+    if action == "decline_coauthor" and proposal.state == State.DRAFT:
+        return redirect("proposal_list")
+    return redirect(reverse("proposal_detail", args=[pk]) + "#support")
+
+
+@login_required
+@require_POST
+def amendment_create(request, pk: int):
+    proposal = _load(request, pk)
+    form = AmendmentForm(request.POST)
+    if form.is_valid():
+        try:
+            amendment = services.create_amendment(proposal=proposal, actor=request.user,
+                                                  **form.cleaned_data)
+        except (ServiceError, ValidationError, PermissionDenied) as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your amendment is published."))
+            return redirect("amendment_detail", pk=pk, amendment_id=amendment.pk)
+    return render(request, "proposals/amendment_new.html",
+                  {"proposal": proposal, "form": form}, status=400)
+
+
+@login_required
+@require_POST
+def amendment_action(request, pk: int, amendment_id: int):
+    _load(request, pk)
+    amendment = get_object_or_404(Amendment, pk=amendment_id, proposal_id=pk)
+    user = request.user
+    actions = {
+        "support": (lambda: services.support_amendment(amendment=amendment, member=user),
+                    _("You support this amendment.")),
+        "unsupport": (lambda: services.withdraw_amendment_support(amendment=amendment,
+                                                                  member=user),
+                      _("Your support is taken back.")),
+        "accept": (lambda: services.accept_amendment(amendment=amendment, actor=user),
+                   _("Amendment accepted: the proposal has a new revision.")),
+        "withdraw": (lambda: services.withdraw_amendment(amendment=amendment, actor=user),
+                     _("Amendment withdrawn.")),
+    }
+    action = request.POST.get("action", "")
+    if action in actions:
+        _run(request, *actions[action])
+    else:
+        messages.error(request, _("Unknown action."))
+    return redirect("amendment_detail", pk=pk, amendment_id=amendment_id)
+
+
+# ------------------------------------------------------------------ feed and blocks
+
+
+class ProposalFeed(Feed):
+    """Atom feed of newly published proposals, `?unit=` and `?topic=` narrow it.
+    Public like the teaser pages: titles, units and links, not the texts."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        def num(name):
+            value = request.GET.get(name, "")
+            return int(value) if value.isdigit() else None
+        return {"unit": num("unit"), "topic": num("topic")}
+
+    def title(self, obj):
+        return _("New proposals on Torget")
+
+    def link(self, obj):
+        return reverse("proposal_list")
+
+    def subtitle(self, obj):
+        return _("Proposals published by members")
+
+    def items(self, obj):
+        qs = (Proposal.objects.exclude(state=State.DRAFT).select_related("unit")
+              .prefetch_related("topics"))
+        if obj["unit"]:
+            qs = qs.filter(unit_id=obj["unit"])
+        if obj["topic"]:
+            qs = qs.filter(topics__id=obj["topic"])
+        return qs.order_by("-published_at", "-id")[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return _("%(state)s · %(unit)s") % {"state": item.get_state_display(),
+                                            "unit": item.unit.name}
+
+    def item_link(self, item):
+        return reverse("proposal_detail", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created
+
+    def item_updateddate(self, item):
+        return item.updated
+
+    def item_categories(self, item):
+        return [t.name for t in item.topics.all()]
+
+
+def home_section(request):
+    """Home feed block: proposals that need support or are being discussed."""
+    if not request.user.is_authenticated:
+        return None
+    items = list(selectors.list_proposals(viewer=request.user, open_only=True,
+                                          ordering="closing_soon")[:6])
+    return {"template": "proposals/_section.html", "items": items, "unit": None}
+
+
+def unit_section(request, unit):
+    if not request.user.is_authenticated:
+        return None
+    items = list(selectors.list_proposals(viewer=request.user, unit=unit.pk)[:6])
+    return {"template": "proposals/_section.html", "items": items, "unit": unit}
