@@ -35,8 +35,12 @@ serve:
 
 run: seed serve
 
+# Test-time system packages: Debian's Chromium for the browser tests, gettext to check
+# that Swedish is complete. Installed only when missing (needs root, as CI has).
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core)
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-dejavu-core gettext; fi
 
 # Tests use real PostgreSQL and Redis (the defaults below; override as you like).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/torget

@@ -62,7 +62,7 @@ def production(tmp_path_factory):
                  f"127.0.0.1:{http_port}", "-w", "2", "--timeout", "60"],
                 env, tmp / "gunicorn.log", port=http_port),
         Process([bin_path("uvicorn"), "deliberation.asgi:application", "--host", "127.0.0.1",
-                 "--port", str(ws_port), "--lifespan", "off", "--ws", "websockets"],
+                 "--port", str(ws_port), "--lifespan", "off", "--ws", "websockets-sansio"],
                 env, tmp / "uvicorn.log", port=ws_port),
         Process([bin_path("celery"), "-A", "deliberation", "worker", "--loglevel=INFO",
                  "--concurrency=1", "--without-gossip", "--without-mingle",

@@ -13,4 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options):
         self.stdout.write(f"Torget is at http://{host}:{port}/  (Ctrl+C stops it)")
         uvicorn.run("deliberation.asgi:application", host=host, port=port,
-                    log_level="info", lifespan="off", ws="websockets")
+                    log_level="info", lifespan="off", ws="websockets-sansio")
