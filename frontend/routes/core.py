@@ -2,13 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
-from frontend.views import accounts, core
+from frontend.views import accounts, core, roles
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("favicon.ico", RedirectView.as_view(url="/static/torget/favicon.svg", permanent=True)),
     path("units/", core.unit_list, name="unit_list"),
     path("units/<int:pk>/", core.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/roles/grant/", roles.grant, name="role_grant"),
+    path("units/<int:pk>/roles/<int:role_id>/end/", roles.end, name="role_end"),
     path("audit/", core.audit_log, name="audit_log"),
     path("settings/", accounts.settings_page, name="settings"),
     path("accounts/login/", accounts.RateLimitedLoginView.as_view(), name="login"),

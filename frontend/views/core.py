@@ -1,11 +1,13 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from deliberation.audit.selectors import list_audit_entries
 from deliberation.members.models import UnitKind
-from deliberation.members.permissions import is_member_of
+from deliberation.members.permissions import can_manage_roles, is_member_of
 from deliberation.members.selectors import list_units, subtree_member_counts
 from frontend.feed import home_sections
+from frontend.views.roles import GrantRoleForm
 
 
 def home(request):
@@ -23,7 +25,7 @@ def unit_list(request):
 def unit_detail(request, pk: int):
     unit = get_object_or_404(list_units().select_related("parent"), pk=pk)
     counts = subtree_member_counts()
-    children = [u for u in list_units().filter(parent=unit)]
+    children = list(list_units().filter(parent=unit))
     for child in children:
         child.member_count = counts.get(child.pk, 0)
     ancestors = list(list_units().filter(pk__in=unit.ancestor_ids[:-1]).order_by("depth"))
@@ -33,6 +35,8 @@ def unit_detail(request, pk: int):
         "children": children,
         "ancestors": ancestors,
         "is_member": is_member_of(request.user, unit),
+        "can_manage_roles": can_manage_roles(request.user, unit),
+        "grant_form": GrantRoleForm(initial={"starts": timezone.localdate()}),
         "is_branch": unit.kind == UnitKind.BRANCH,
         "extra_sections": unit_sections(request, unit),
     })

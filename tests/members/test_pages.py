@@ -101,10 +101,10 @@ def test_settings_page_requires_sign_in_and_saves_language(client, member, passw
 
 
 def test_unit_pages_have_fixed_query_counts(client, tree, django_assert_num_queries):
-    from tests.factories import make_tree
-
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_tree
 
     with CaptureQueriesContext(connection) as ctx:
         client.get("/units/")
@@ -114,3 +114,40 @@ def test_unit_pages_have_fixed_query_counts(client, tree, django_assert_num_quer
     make_tree()
     with django_assert_num_queries(first):
         client.get("/units/")
+
+
+def test_unit_admin_grants_and_ends_a_role_on_the_unit_page(client, tree, admin_member,
+                                                           member, password):
+    client.login(username=admin_member.username, password=password)
+    page = client.get(f"/units/{tree['branch'].pk}/").content.decode()
+    assert "Grant a role" in page
+    resp = client.post(f"/units/{tree['branch'].pk}/roles/grant/", {
+        "username": member.username, "role": "facilitator", "starts": "2026-01-01",
+        "ends": "2030-01-01", "reason": "Elected at the spring meeting"})
+    assert resp.status_code == 302
+    role = member.roles.get()
+    assert role.granted_by == admin_member
+    resp = client.post(f"/units/{tree['branch'].pk}/roles/{role.pk}/end/",
+                       {"reason": "Moved away"})
+    role.refresh_from_db()
+    assert role.ended_at is not None and role.end_reason == "Moved away"
+
+
+def test_member_cannot_grant_roles_on_the_page(client, tree, member, password):
+    client.login(username=member.username, password=password)
+    assert "Grant a role" not in client.get(f"/units/{tree['branch'].pk}/").content.decode()
+    resp = client.post(f"/units/{tree['branch'].pk}/roles/grant/", {
+        "username": member.username, "role": "admin", "starts": "2026-01-01",
+        "ends": "2030-01-01", "reason": "me"})
+    assert resp.status_code == 403
+    assert not member.roles.exists()
+
+
+def test_grant_with_bad_input_grants_nothing(client, tree, admin_member, password):
+    client.login(username=admin_member.username, password=password)
+    resp = client.post(f"/units/{tree['branch'].pk}/roles/grant/", {
+        "username": "nobody-here", "role": "facilitator", "starts": "2026-01-01",
+        "ends": "2025-01-01", "reason": ""}, follow=True)
+    html = resp.content.decode()
+    assert "No member has that username." in html
+    assert admin_member.roles.count() == 1  # only the fixture's admin role
