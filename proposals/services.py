@@ -150,7 +150,7 @@ def _write_revision(proposal: Proposal, *, actor, note: str = "",
 
 @transaction.atomic
 def create_proposal(*, actor: Member, title: str, body: str = "",
-                    clauses: list[str] | None = None, unit: Unit,
+                    clauses: list[str] | None = None, unit: Unit | None = None,
                     topics: list[Topic] | None = None, coauthors: list[Member] | None = None,
                     publish: bool = False, alternative_to: Proposal | None = None) -> Proposal:
     """A new draft (or published at once with `publish=True`). With `alternative_to`
@@ -162,6 +162,8 @@ def create_proposal(*, actor: Member, title: str, body: str = "",
             raise Conflict(_("Alternatives can only be written while the original "
                              "proposal is in discussion."))
         unit = alternative_to.unit
+    if unit is None:
+        raise ValidationError({"unit": [_("Choose the unit the proposal is for.")]})
     if not permissions.can_propose_in(actor, unit):
         raise NotAllowed(_("You can only propose in units you belong to."))
     coauthors = [c for c in dict.fromkeys(coauthors or []) if c.pk != actor.pk]
