@@ -1,0 +1,59 @@
+"""Automated accessibility check (axe-core, WCAG 2.1 A/AA rules) of the main pages, signed
+out and signed in, in English and Swedish."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.fixtures import sign_in
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+PAGES = ["/", "/units/", "/audit/", "/accounts/login/", "/accounts/password-reset/",
+         "/proposals/", "/proposals/new/", "/settings/"]
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21aa']}})"
+    )
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "sv-SE"])
+def test_main_pages_have_no_serious_accessibility_violations(embedded_server, browser, locale):
+    context = browser.new_context(bypass_csp=True, locale=locale)  # to inject axe only
+    page = context.new_page()
+    base = embedded_server["url"]
+    found = {}
+    extra = []
+    if locale == "en-GB":  # signed in; Swedish is checked signed out
+        sign_in(page, base, "anna")
+        extra = [f"/units/{_first_branch(page, base)}/"]
+    for path in PAGES + extra:
+        resp = page.goto(base + path)
+        if resp.status == 404:
+            continue  # an area not built yet
+        problems = violations(page)
+        if problems:
+            found[path] = problems
+    context.close()
+    assert found == {}
+
+
+def _first_branch(page, base) -> int:
+    units = page.request.get(base + "/api/v1/units/").json()
+    return next(u["id"] for u in units if u["kind"] == "branch")
+
+
+def test_the_check_catches_a_violation(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html lang="en"><body><main><img src="x.png">'
+                     '<input type="text"></main></body></html>')
+    problems = violations(page)
+    context.close()
+    assert any(p.startswith("image-alt") for p in problems)
