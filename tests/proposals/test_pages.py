@@ -1,0 +1,236 @@
+"""Proposal pages with Django's test client: forms work without JavaScript,
+Open Graph on shareable pages, fixed query counts on the list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from proposals.models import Amendment, Proposal, State, Support
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def web(member):
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def web_for(m):
+    client = Client()
+    client.force_login(m)
+    return client
+
+
+def test_list_requires_sign_in(client):
+    resp = client.get("/proposals/")
+    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+
+
+def test_nav_has_proposals_link(web):
+    html = web.get("/").content.decode()
+    assert '<a href="/proposals/"' in html
+
+
+def test_write_and_publish_without_js(web, tree, topic, member):
+    page = web.get("/proposals/new/")
+    assert page.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    resp = web.post("/proposals/new/", {
+        "title": "Fler parkbänkar i Södermalm", "body": "Sitta *ner*.",
+        "clauses": "att partiet verkar för fler bänkar\natt de ska vara gröna",
+        "unit": tree["branch"].pk, "topics": [topic.pk], "publish": "on"})
+    assert resp.status_code == 302
+    p = Proposal.objects.get()
+    assert resp["Location"] == f"/proposals/{p.pk}/"
+    assert p.state == State.GATHERING_SUPPORT
+    assert p.clauses == ["att partiet verkar för fler bänkar", "att de ska vara gröna"]
+    html = web.get(resp["Location"]).content.decode()
+    assert "Fler parkbänkar i Södermalm" in html and "<em>ner</em>" in html
+    assert "data-support-count" in html and "of" in html and "days left" in html
+    assert 'property="og:title" content="Fler parkbänkar i Södermalm"' in html
+    assert "/static/torget/js/proposals.js" in html
+    assert "<script>" not in html and 'style="' not in html
+
+
+def test_new_proposal_form_errors_are_shown(web, tree):
+    resp = web.post("/proposals/new/", {"title": "x", "unit": tree["branch"].pk})
+    assert resp.status_code == 400
+    assert "field-error" in resp.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_similar_proposals_shown_while_writing(web, make_proposal):
+    make_proposal(title="Fler cykelbanor i Stockholm")
+    partial = web.get("/proposals/similar/?title=cykelbanor", HTTP_HX_REQUEST="true")
+    assert "Fler cykelbanor i Stockholm" in partial.content.decode()
+    no_js = web.get("/proposals/new/?title=cykelbanor").content.decode()
+    assert "Fler cykelbanor i Stockholm" in no_js and 'hx-get="/proposals/similar/"' in no_js
+
+
+def test_support_form_without_js(make_proposal, other_member, supporters):
+    supporters(30)
+    p = make_proposal()
+    client = web_for(other_member)
+    resp = client.post(f"/proposals/{p.pk}/act/", {"action": "support"})
+    assert resp.status_code == 302
+    assert Support.objects.filter(proposal=p, member=other_member).exists()
+    html = client.get(f"/proposals/{p.pk}/").content.decode()
+    assert "Take back my support" in html
+    resp = client.post(f"/proposals/{p.pk}/act/", {"action": "support"}, follow=True)
+    assert "You already support this proposal." in resp.content.decode()
+    assert Support.objects.count() == 1
+
+
+def test_outsider_sees_reason_and_no_support_button(make_proposal, outsider):
+    p = make_proposal()
+    client = web_for(outsider)
+    html = client.get(f"/proposals/{p.pk}/").content.decode()
+    assert "Support this proposal" not in html
+    resp = client.post(f"/proposals/{p.pk}/act/", {"action": "support"}, follow=True)
+    assert "Only members of" in resp.content.decode()
+    assert not Support.objects.exists()
+
+
+def test_post_without_csrf_is_refused(make_proposal, member):
+    p = make_proposal()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    assert client.post(f"/proposals/{p.pk}/act/", {"action": "support"}).status_code == 403
+
+
+def test_anonymous_share_link_gets_teaser_with_open_graph(client, make_proposal):
+    p = make_proposal()
+    resp = client.get(f"/proposals/{p.pk}/")
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert 'property="og:title"' in html and 'property="og:url"' in html
+    assert "Vi vill bygga" not in html  # the text is for members
+    draft = make_proposal(publish=False)
+    assert client.get(f"/proposals/{draft.pk}/").status_code == 404
+
+
+def test_edit_makes_revision_and_diff_page(web, make_proposal):
+    p = make_proposal(body="Vi vill bygga fler cykelbanor.")
+    resp = web.post(f"/proposals/{p.pk}/edit/", {
+        "title": p.title, "body": "Vi vill bygga breda cykelbanor.",
+        "clauses": "att partiet verkar för cykelbanor", "note": "bredare"})
+    assert resp.status_code == 302
+    html = web.get(f"/proposals/{p.pk}/revisions/").content.decode()
+    assert "bredare" in html
+    diff = web.get(f"/proposals/{p.pk}/diff/?from=1&to=2").content.decode()
+    assert "<del>fler</del>" in diff and "<ins>breda</ins>" in diff
+    assert web.get(f"/proposals/{p.pk}/diff/?from=1&to=7").status_code == 404
+
+
+def test_edit_frozen_is_refused_with_reason(web, make_proposal):
+    p = make_proposal()
+    Proposal.objects.filter(pk=p.pk).update(state=State.FROZEN)
+    resp = web.post(f"/proposals/{p.pk}/edit/", {"title": "Ändrad titel", "body": "",
+                                                 "clauses": ""})
+    assert resp.status_code == 400
+    assert "can no longer be edited" in resp.content.decode()
+
+
+def test_amendment_pages(web, make_proposal, other_member, member):
+    p = make_proposal(body="Vi vill ha fler cykelbanor.")
+    client = web_for(other_member)
+    resp = client.post(f"/proposals/{p.pk}/amendments/new/", {
+        "target": "body", "original": "fler cykelbanor", "replacement": "breda cykelbanor",
+        "rationale": "Säkrare"})
+    a = Amendment.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/proposals/{p.pk}/amendments/{a.pk}/"
+    html = client.get(resp["Location"]).content.decode()
+    assert "<del>fler</del>" in html and "<ins>breda</ins>" in html
+    bad = client.post(f"/proposals/{p.pk}/amendments/new/", {
+        "target": "body", "original": "finns inte", "replacement": "x"})
+    assert bad.status_code == 400
+    web.post(f"/proposals/{p.pk}/amendments/{a.pk}/act/", {"action": "accept"})
+    p.refresh_from_db()
+    assert p.body == "Vi vill ha breda cykelbanor." and p.revision == 2
+
+
+def test_coauthor_accepts_by_form(web, tree, member, other_member):
+    web.post("/proposals/new/", {"title": "Skrivet tillsammans", "unit": tree["branch"].pk,
+                                 "coauthors": other_member.username})
+    p = Proposal.objects.get()
+    client = web_for(other_member)
+    assert "You are invited to co-author" in client.get(f"/proposals/{p.pk}/").content.decode()
+    client.post(f"/proposals/{p.pk}/act/", {"action": "accept_coauthor"})
+    assert p.authorships.get(member=other_member).accepted_at is not None
+
+
+def test_follow_button(web, make_proposal, member):
+    p = make_proposal()
+    web.post(f"/proposals/{p.pk}/act/", {"action": "follow"})
+    assert "Stop following" in web.get(f"/proposals/{p.pk}/").content.decode()
+    ids = re.findall(r'href="/proposals/(\d+)/"',
+                     web.get("/proposals/?followed=on").content.decode())
+    assert ids == [str(p.pk)]
+
+
+def test_list_filters_and_search_without_js(web, make_proposal, topic, tree):
+    make_proposal(title="Billigare bussar på landet", topics=[topic], clauses=[])
+    make_proposal(title="Nya skolor i förorten", clauses=[])
+    html = web.get(f"/proposals/?topic={topic.pk}").content.decode()
+    assert "Billigare bussar" in html and "Nya skolor" not in html
+    html = web.get("/proposals/?q=skolor").content.decode()
+    assert "Nya skolor" in html and "Billigare bussar" not in html
+    html = web.get("/proposals/?state=bogus").content.decode()
+    assert "Select a valid choice" in html
+
+
+def test_list_page_query_count_is_fixed(web, make_proposal, topic, supporters,
+                                        django_assert_num_queries,
+                                        django_assert_max_num_queries):
+    for i in range(30):
+        make_proposal(title=f"Förslag nummer {i}", topics=[topic],
+                      coauthors=supporters(1) if i % 4 == 0 else None)
+    web.get("/proposals/?page_size=5")  # warm the session
+    # session + user, units and topics for the filters, count, page, topics, authors
+    # (the layout may add its own few); the same for any page size.
+    with django_assert_max_num_queries(12) as small:
+        resp = web.get("/proposals/?page_size=5")
+    assert resp.content.decode().count('class="proposal-card"') == 5
+    with django_assert_num_queries(len(small.captured_queries)):
+        resp = web.get("/proposals/?page_size=25")
+    assert resp.content.decode().count('class="proposal-card"') == 25
+
+
+def test_atom_feed_per_unit_and_topic(client, make_proposal, topic, tree, member):
+    make_proposal(title="I flödet", topics=[topic])
+    make_proposal(title="Utanför ämnet")
+    make_proposal(title="Ett utkast", publish=False)
+    resp = client.get(f"/proposals/feed/?topic={topic.pk}")
+    assert resp["Content-Type"].startswith("application/atom+xml")
+    body = resp.content.decode()
+    assert "I flödet" in body and "Utanför ämnet" not in body and "Ett utkast" not in body
+    other = client.get(f"/proposals/feed/?unit={tree['branch2'].pk}").content.decode()
+    assert "I flödet" not in other
+
+
+def test_home_and_unit_page_show_proposals(web, make_proposal, tree):
+    make_proposal(title="Syns på startsidan")
+    assert "Syns på startsidan" in web.get("/").content.decode()
+    assert "Syns på startsidan" in web.get(f"/units/{tree['branch'].pk}/").content.decode()
+
+
+def test_author_withdraws_and_publishes_by_form(web, make_proposal):
+    draft = make_proposal(publish=False)
+    web.post(f"/proposals/{draft.pk}/act/", {"action": "publish"})
+    draft.refresh_from_db()
+    assert draft.state == State.GATHERING_SUPPORT
+    web.post(f"/proposals/{draft.pk}/act/", {"action": "withdraw"})
+    draft.refresh_from_db()
+    assert draft.state == State.WITHDRAWN
+
+
+def test_others_cannot_edit(make_proposal, other_member):
+    p = make_proposal()
+    assert web_for(other_member).get(f"/proposals/{p.pk}/edit/").status_code == 403
+
+
