@@ -51,5 +51,6 @@ def apply_search(queryset: QuerySet, q: str, *, rank: bool = False) -> QuerySet:
             queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query))
         return queryset
     for word in q.split()[:8]:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word)
+                                   | Q(clauses__icontains=word))
     return queryset
