@@ -226,6 +226,9 @@ class ProposalAuthor(models.Model):
         constraints = [models.UniqueConstraint(fields=["proposal", "member"],
                                                name="one_authorship_per_member")]
 
+    def __str__(self) -> str:
+        return f"{self.member} — {self.proposal}"
+
     @property
     def accepted(self) -> bool:
         return self.accepted_at is not None
@@ -251,6 +254,9 @@ class Revision(models.Model):
         constraints = [models.UniqueConstraint(fields=["proposal", "number"],
                                                name="one_revision_per_number")]
 
+    def __str__(self) -> str:
+        return f"{self.proposal} (r{self.number})"
+
 
 class Support(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
@@ -261,6 +267,9 @@ class Support(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "member"],
                                                name="one_support_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} supports {self.proposal_id}"
 
 
 class Cause(models.TextChoices):
@@ -289,6 +298,9 @@ class StateChange(models.Model):
         ordering = ["proposal", "at", "id"]
         constraints = [models.UniqueConstraint(fields=["proposal", "to_state"],
                                                name="enter_each_state_once")]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
 
 
 class AmendmentState(models.TextChoices):
@@ -332,6 +344,9 @@ class Amendment(models.Model):
     class Meta:
         ordering = ["proposal", "created", "id"]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} → {self.proposal_id}"
+
 
 class AmendmentSupport(models.Model):
     amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="supports")
@@ -342,3 +357,6 @@ class AmendmentSupport(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["amendment", "member"],
                                                name="one_amendment_support_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} supports amendment {self.amendment_id}"
