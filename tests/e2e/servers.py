@@ -104,3 +104,15 @@ def drop_database(base_url: str, name: str) -> None:
     prefix, _ = base_url.rsplit("/", 1)
     with psycopg.connect(f"{prefix}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run_async(coro_factory, timeout: float = 120):
+    """Run `coro_factory()` to completion in a fresh thread with its own event loop.
+
+    Playwright's sync API keeps an event loop running in the main thread for the whole
+    session, so `asyncio.run` cannot be used directly in tests that run after it."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(coro_factory())).result(timeout)

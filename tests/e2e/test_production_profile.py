@@ -19,6 +19,7 @@ from tests.e2e.servers import (
     drop_database,
     free_port,
     manage,
+    run_async,
 )
 from tests.smtp import SMTPServer
 
@@ -124,8 +125,6 @@ def test_beat_runs_and_uvicorn_accepts_only_known_origins(production):
     while "beat: Starting" not in beat.output() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert beat.alive() and "beat: Starting" in beat.output()
-    import asyncio
-
     import websockets
 
     async def handshake(origin: str) -> int:
@@ -136,4 +135,4 @@ def test_beat_runs_and_uvicorn_accepts_only_known_origins(production):
         except websockets.InvalidStatus as exc:
             return exc.response.status_code
 
-    assert asyncio.run(handshake("http://evil.example")) == 403
+    assert run_async(lambda: handshake("http://evil.example")) == 403
