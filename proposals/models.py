@@ -127,12 +127,17 @@ OPEN_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VO
 
 class ProposalQuerySet(models.QuerySet):
     def visible_to(self, member):
-        """Published proposals, plus drafts the member writes (as author or invitee)."""
+        """Published proposals, plus drafts the member writes (as author or invitee).
+        The member's draft ids are read first (one small indexed query) so that the
+        main filter stays on the (state, id) index: counting 10,000 rows is then an
+        index-only scan instead of a sequential scan with a sub-plan."""
         if not getattr(member, "is_authenticated", False):
             return self.exclude(state=State.DRAFT)
-        return self.filter(
-            ~Q(state=State.DRAFT)
-            | Q(pk__in=ProposalAuthor.objects.filter(member=member).values("proposal_id")))
+        draft_ids = list(ProposalAuthor.objects.filter(
+            member=member, proposal__state=State.DRAFT).values_list("proposal_id", flat=True))
+        if not draft_ids:
+            return self.exclude(state=State.DRAFT)
+        return self.filter(~Q(state=State.DRAFT) | Q(pk__in=draft_ids))
 
 
 class Proposal(models.Model):
@@ -176,6 +181,7 @@ class Proposal(models.Model):
         verbose_name_plural = _("proposals")
         indexes = [
             models.Index(fields=["state", "phase_ends"], name="proposal_state_due"),
+            models.Index(fields=["state", "id"], name="proposal_state_id"),
             models.Index(fields=["unit", "state"], name="proposal_unit_state"),
             models.Index(fields=["-created", "-id"], name="proposal_newest"),
             models.Index(fields=["-support_count", "-id"], name="proposal_most_supported"),

@@ -3,6 +3,7 @@ schedulers running at once. Separate threads, separate database connections."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -55,10 +56,8 @@ def test_200_simultaneous_supports_count_exactly_and_move_once(tree, member):
     def support(person):
         client = APIClient()
         client.force_authenticate(person)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             start.wait(timeout=5)
-        except threading.BrokenBarrierError:
-            pass
         resp = client.post(f"/api/v1/proposals/{proposal.pk}/support/")
         return resp.status_code, resp.json()
 
@@ -66,7 +65,7 @@ def test_200_simultaneous_supports_count_exactly_and_move_once(tree, member):
         results = list(pool.map(support, people))
 
     statuses = [status for status, _body in results]
-    assert statuses == [201] * 200, {s for s in statuses}
+    assert statuses == [201] * 200, set(statuses)
     proposal.refresh_from_db()
     assert Support.objects.filter(proposal=proposal).count() == 200
     assert proposal.support_count == 200
