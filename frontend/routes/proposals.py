@@ -19,4 +19,5 @@ urlpatterns = [
          name="amendment_detail"),
     path("proposals/<int:pk>/amendments/<int:amendment_id>/act/", views.amendment_action,
          name="amendment_action"),
+    path("units/<int:pk>/policy/", views.unit_policy, name="unit_policy"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation.errors import ServiceError
 from deliberation.members.models import Member, Unit
-from deliberation.members.permissions import scope_unit_ids_of
+from deliberation.members.permissions import scope_unit_ids_of, unit_ids_of
 from deliberation.notifications import services as follow_services
 from proposals import permissions, selectors, services
 from proposals.diff import diff_html, revision_diff
@@ -41,7 +41,7 @@ class FilterForm(forms.Form):
     topic = forms.TypedChoiceField(label=gettext_lazy("Topic"), required=False, coerce=int,
                                    empty_value=None)
     ordering = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=[
-        ("", gettext_lazy("Newest (or best match when searching)")),
+        ("", gettext_lazy("Best match, else newest")),
         ("newest", gettext_lazy("Newest")),
         ("most_supported", gettext_lazy("Most supported")),
         ("closing_soon", gettext_lazy("Closing soon"))])
@@ -203,6 +203,10 @@ def proposal_new(request):
                    if k in request.GET}
         if original:
             initial.update(unit=original.unit_id, alternative_to=original.pk)
+        elif units:
+            own = unit_ids_of(request.user)
+            initial.setdefault("unit", max((u for u in units if u.pk in own),
+                                           key=lambda u: u.depth, default=units[0]).pk)
         form = ProposalForm(initial=initial, units=units)
         status = 200
     similar = selectors.similar_proposals(viewer=request.user,
@@ -490,3 +494,44 @@ def unit_section(request, unit):
         return None
     items = list(selectors.list_proposals(viewer=request.user, unit=unit.pk)[:6])
     return {"template": "proposals/_section.html", "items": items, "unit": unit}
+
+
+# ------------------------------------------------------------------ policy
+
+
+class PolicyForm(forms.ModelForm):
+    reason = forms.CharField(label=gettext_lazy("Reason (public, in the audit log)"),
+                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    class Meta:
+        from proposals.models import Policy
+
+        model = Policy
+        fields = services.POLICY_FIELDS
+
+
+@login_required
+def unit_policy(request, pk: int):
+    """The rules proposals of a unit follow; administrators change them (audited)."""
+    unit = get_object_or_404(Unit, pk=pk)
+    policy = selectors.policy_for_unit(unit)
+    can_edit = permissions.can_edit_policy(request.user, unit)
+    form = None
+    if can_edit:
+        form = PolicyForm(request.POST or None, instance=policy)
+        if request.method == "POST" and form.is_valid():
+            values = {f: form.cleaned_data[f] for f in services.POLICY_FIELDS}
+            try:
+                services.set_unit_policy(actor=request.user, unit=unit,
+                                         reason=form.cleaned_data["reason"], **values)
+            except (ServiceError, ValidationError, PermissionDenied) as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("The policy is changed and logged."))
+                return redirect("unit_policy", pk=pk)
+    elif request.method == "POST":
+        raise PermissionDenied(_("Only administrators of this unit can change its policy."))
+    return render(request, "proposals/policy.html", {
+        "unit": unit, "policy": policy, "form": form,
+        "inherited": policy.unit_id != unit.pk,
+    }, status=400 if request.method == "POST" else 200)

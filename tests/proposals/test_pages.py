@@ -234,3 +234,26 @@ def test_others_cannot_edit(make_proposal, other_member):
     assert web_for(other_member).get(f"/proposals/{p.pk}/edit/").status_code == 403
 
 
+
+
+def test_policy_page_admin_changes_with_reason(tree, admin_member, member):
+    from deliberation.audit.models import AuditEntry
+
+    url = f"/units/{tree['branch'].pk}/policy/"
+    html = web_for(member).get(url).content.decode()
+    assert "follows the default policy" in html and "Change the policy" not in html
+    assert web_for(member).post(url, {"support_days": 1}).status_code == 403
+    admin = web_for(admin_member)
+    form = {"admission_quorum": "0.2", "support_days": 10, "discussion_days": 7,
+            "freeze_days": 2, "voting_days": 5, "majority": "two_thirds",
+            "turnout_quorum": "0", "ballot": "open", "amendment_quorum": "0.05",
+            "reason": "Beslutat på årsmötet"}
+    assert admin.post(url, {**form, "admission_quorum": "3"}).status_code == 400
+    assert admin.post(url, form).status_code == 302
+    assert "This unit has its own policy" in admin.get(url).content.decode()
+    assert AuditEntry.objects.get(action="policy.updated").reason == "Beslutat på årsmötet"
+
+
+def test_new_proposal_defaults_to_own_branch(web, tree):
+    html = web.get("/proposals/new/").content.decode()
+    assert re.search(rf'<option value="{tree["branch"].pk}" selected>', html)

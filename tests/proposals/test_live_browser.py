@@ -1,0 +1,74 @@
+"""In a real browser against a real server: the support figures on a proposal page
+update live when someone else supports it (websocket), and the core flow works with
+JavaScript switched off."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.fixtures import screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def _api(base: str, path: str, *, token: str | None = None, data: dict | None = None,
+         method: str | None = None) -> dict:
+    request = urllib.request.Request(
+        base + path, method=method or ("POST" if data is not None else "GET"),
+        data=json.dumps(data).encode() if data is not None else None,
+        headers={"Content-Type": "application/json",
+                 **({"Authorization": f"Token {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310 — local server
+        return json.loads(resp.read() or b"{}")
+
+
+def _token(base: str, username: str) -> str:
+    return _api(base, "/api/v1/auth/token/",
+                data={"username": username, "password": "demo-pass-2026"})["token"]
+
+
+def _proposal(base: str, token: str, title: str) -> dict:
+    found = _api(base, "/api/v1/proposals/?q=" + urllib.request.quote(title), token=token)
+    return next(p for p in found["results"] if p["title"] == title)
+
+
+def test_support_count_updates_live(embedded_server, page):
+    base = embedded_server["url"]
+    token = _token(base, "member250")  # a member in another district: national scope
+    proposal = _proposal(base, token, "Fyradagarsvecka som försök i kommunen")
+    sign_in(page, base, "anna")
+    page.goto(f"{base}/proposals/{proposal['id']}/")
+    box = page.locator("#support")
+    count = box.locator("[data-support-count]")
+    expect(count).to_have_text(str(proposal["support_count"]))
+    page.wait_for_timeout(500)  # the module connects its websocket
+    answer = _api(base, f"/api/v1/proposals/{proposal['id']}/support/", token=token,
+                  data={})
+    assert answer["support_count"] == proposal["support_count"] + 1
+    expect(count).to_have_text(str(answer["support_count"]), timeout=5000)
+    screenshot(page, "proposal")
+    assert page.console_errors == []
+
+
+def test_write_and_support_without_javascript(embedded_server, browser):
+    base = embedded_server["url"]
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in(page, base, "bo")
+        page.goto(f"{base}/proposals/new/")
+        page.get_by_label("Title").fill("Träd längs varje ny gata")
+        page.get_by_label("Decision clauses").fill("att varje ny gata får träd")
+        page.get_by_label("Publish now").check()
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Träd längs varje ny gata")
+        expect(page.locator("#support")).to_contain_text("needed")
+        page.goto(f"{base}/proposals/?q=träd")
+        expect(page.get_by_role("link", name="Träd längs varje ny gata")).to_be_visible()
+        screenshot(page, "proposals-list")
+    finally:
+        context.close()
