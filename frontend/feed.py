@@ -8,11 +8,13 @@ from django.utils.module_loading import import_string
 
 HOME_SECTIONS: list[str] = [
     "frontend.views.proposals.home_section",
+    "frontend.views.discussions.home_block",
     "frontend.sections.my_units",
     "frontend.sections.recent_audit",
 ]
 UNIT_SECTIONS: list[str] = [
     "frontend.views.proposals.unit_section",
+    "frontend.views.discussions.unit_block",
 ]
 
 

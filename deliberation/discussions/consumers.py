@@ -107,6 +107,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         # Events committed from here on arrive live; anything older the client asks
         # for with `resume`. A gap in seq is filled from the database.
         self.last_sent = last_seq
+        self.live_from = last_seq  # events sent on this socket: (live_from, last_sent]
         await self.accept()
         self.presence_scope = f"thread:{self.thread_id}"
         try:
@@ -169,17 +170,24 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         Live events that arrive meanwhile are buffered and those already sent dropped."""
         self.replaying = True
         self.buffer = []
+        # Events already sent live on this socket, (live_from, last_sent], are not sent
+        # again: the client receives each seq once whatever order things happen in.
+        sent_low, sent_high = self.live_from, self.last_sent
         try:
             current = await _last_seq(self.thread_id)
-            last = min(after, current)  # a client ahead of us (stale id) starts over
+            # A client "ahead" of the stream (a seq from another database) gets what
+            # happened since it connected.
+            last = after if after <= current else min(sent_low, current)
             while True:
                 batch = await _events_between(self.thread_id, last, None, REPLAY_BATCH)
                 for event in batch:
-                    await self.send_json(event)
                     last = event["seq"]
+                    if not sent_low < last <= sent_high:
+                        await self.send_json(event)
                 if len(batch) < REPLAY_BATCH:
                     break
-            self.last_sent = last
+            self.last_sent = max(last, sent_high)
+            self.live_from = last if after > current else after
         finally:
             self.replaying = False
         buffered, self.buffer = sorted(self.buffer, key=lambda e: e["seq"]), []

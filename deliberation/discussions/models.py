@@ -55,6 +55,9 @@ class ThreadEvent(models.Model):
             models.UniqueConstraint(fields=["thread", "seq"], name="one_event_per_seq")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.thread_id}#{self.seq} {self.type}"
+
     def as_message(self) -> dict:
         oid = self.object_id
         return {"type": self.type, "id": int(oid) if oid.isdigit() else oid,
@@ -126,6 +129,10 @@ class CommentRevision(models.Model):
     class Meta:
         ordering = ["comment", "created", "id"]
 
+    def __str__(self) -> str:
+        return f"revision of #{self.comment_id}"
+
+
 
 class Reaction(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
@@ -139,6 +146,10 @@ class Reaction(models.Model):
             models.UniqueConstraint(fields=["comment", "member", "kind"],
                                     name="one_reaction_of_a_kind")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on #{self.comment_id}"
+
 
 
 class Mention(models.Model):
@@ -154,6 +165,10 @@ class Mention(models.Model):
             models.UniqueConstraint(fields=["comment", "member"], name="one_mention_per_comment")
         ]
 
+    def __str__(self) -> str:
+        return f"@{self.member_id} in #{self.comment_id}"
+
+
 
 class Flag(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
@@ -168,6 +183,10 @@ class Flag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "member"], name="one_flag_per_member")
         ]
+
+    def __str__(self) -> str:
+        return f"flag on #{self.comment_id}"
+
 
 
 class ModerationKind(models.TextChoices):
@@ -192,6 +211,10 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.comment_id}"
+
 
 
 class AppealOutcome(models.TextChoices):
@@ -226,6 +249,10 @@ class Appeal(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"appeal on #{self.comment_id}"
+
+
 
 class LiveSession(models.Model):
     """A scheduled discussion in a branch: the thread is highlighted while it runs and
@@ -251,6 +278,9 @@ class LiveSession(models.Model):
             models.CheckConstraint(condition=Q(ends__gt=F("starts")),
                                    name="live_session_ends_after_start"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
 
     def is_live(self, at=None) -> bool:
         at = at or timezone.now()

@@ -19,6 +19,7 @@ from .models import (
     LiveSession,
     ModerationAction,
     Reaction,
+    ReactionKind,
     Stance,
     Thread,
     ThreadEvent,
@@ -67,12 +68,8 @@ def present_comments(comments, viewer, thread) -> None:
         c.thread = thread
         c.is_own = c.author_id == viewer_id
         c.can_see_text = (not c.hidden) or c.is_own or moderator
-        if c.deleted is not None:
-            c.shown_html = ""
-        elif c.hidden and not c.can_see_text:
-            c.shown_html = ""
-        else:
-            c.shown_html = c.body_html
+        visible = c.deleted is None and c.can_see_text
+        c.shown_html = c.body_html if visible else ""
 
 
 @dataclass
@@ -93,6 +90,8 @@ def thread_page(*, thread: Thread, viewer, page_number=1, per_page: int = ROOTS_
                 .select_related("author")
                 .order_by(*(("-created", "-id") if newest_first else ("created", "id"))))
     paginator = Paginator(roots_qs, per_page)
+    if page_number == "last":
+        page_number = paginator.num_pages
     page = paginator.get_page(page_number)
     roots = list(page.object_list)
     replies = list(Comment.objects.filter(thread=thread, root_id__in=[r.pk for r in roots])
@@ -107,8 +106,19 @@ def thread_page(*, thread: Thread, viewer, page_number=1, per_page: int = ROOTS_
             parent.children.append(c)
     moderator = perms.can_moderate(viewer, thread)
     present_comments(everything, viewer, thread)
+    reacted = my_reactions(viewer, by_id.keys())
+    attach_reactions(everything, reacted)
     return ThreadPage(thread=thread, page=page, roots=roots, count=paginator.count,
-                      reacted=my_reactions(viewer, by_id.keys()), moderator=moderator)
+                      reacted=reacted, moderator=moderator)
+
+
+def attach_reactions(comments, reacted) -> None:
+    """`c.reaction_list`: [(kind, label, count, mine)] for templates."""
+    kinds = ReactionKind.choices
+    for c in comments:
+        counts = c.reaction_counts or {}
+        c.reaction_list = [(k, label, counts.get(k, 0), (c.pk, k) in reacted)
+                           for k, label in kinds]
 
 
 def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
@@ -119,6 +129,8 @@ def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
     for_side = list(qs.filter(stance=Stance.FOR)[:limit])
     against_side = list(qs.filter(stance=Stance.AGAINST)[:limit])
     present_comments(for_side + against_side, viewer, thread)
+    attach_reactions(for_side + against_side,
+                     my_reactions(viewer, [c.pk for c in for_side + against_side]))
     return {"for": for_side, "against": against_side}
 
 
@@ -189,3 +201,13 @@ def sessions_of_thread(thread: Thread) -> dict:
 def comment_history(comment: Comment) -> list:
     return list(comment.revisions.order_by("created", "id"))
 
+
+
+def comment_url(comment: Comment) -> str:
+    """Link to a comment on the page of the thread where its top-level comment is."""
+    root_id = comment.root_id or comment.pk
+    root = Comment.objects.only("created").get(pk=root_id)
+    before = Comment.objects.filter(thread_id=comment.thread_id, parent__isnull=True).filter(
+        Q(created__lt=root.created) | Q(created=root.created, id__lt=root.pk)).count()
+    page = before // ROOTS_PER_PAGE + 1
+    return f"/threads/{comment.thread_id}/?page={page}#c-{comment.pk}"

@@ -1,12 +1,32 @@
-"""`{% load discussions %}{% thread_block thread %}` renders a thread inside another page
-(a proposal, an amendment). The discussions area owns how it looks."""
+"""`{% load discussions %}{% thread_block thread %}` renders the full live thread inside
+another page (a proposal, an amendment) — the same component as /threads/{id}/, with a
+fixed number of queries. `{{ text|markdown }}` renders sanitised Markdown."""
 
 from django import template
+from django.utils.safestring import mark_safe
+
+from deliberation.markdown import render_markdown
 
 register = template.Library()
 
 
 @register.inclusion_tag("discussions/_thread_block.html", takes_context=True)
 def thread_block(context, thread):
-    return {"thread": thread, "request": context.get("request"),
-            "user": context.get("user")}
+    request = context.get("request")
+    base = {"thread": thread, "request": request, "user": context.get("user"),
+            "embedded": True}
+    if thread is None or request is None:
+        return base
+    from deliberation.discussions.permissions import can_read_thread
+    from frontend.views.discussions import thread_context
+
+    if not can_read_thread(request.user, thread):
+        return base | {"readable": False}
+    ctx = thread_context(request, thread, view=request.GET.get("view", ""))
+    return base | ctx | {"readable": True, "next_url": request.get_full_path(),
+                         "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def markdown(text):
+    return mark_safe(render_markdown(text or ""))  # noqa: S308 — sanitised by nh3
