@@ -25,6 +25,24 @@ class LiveThread {
     this.stopped = false;
     this.queue = Promise.resolve(); // apply events strictly in order
     this.connect();
+    // Reactions without a page reload: the same form, sent with fetch; the new counts
+    // arrive over the socket (reaction.changed) like everyone else's.
+    root.addEventListener("submit", (ev) => {
+      const form = ev.target;
+      if (!(form instanceof HTMLFormElement) || !form.classList.contains("reactions")) return;
+      const button = ev.submitter;
+      if (!button || !this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+      ev.preventDefault();
+      const body = new FormData(form);
+      body.set("kind", button.value);
+      fetch(form.action, { method: "POST", body, credentials: "same-origin", redirect: "manual" })
+        .then(() => {
+          const mine = button.getAttribute("aria-pressed") !== "true";
+          button.setAttribute("aria-pressed", String(mine));
+          button.classList.toggle("is-mine", mine);
+        })
+        .catch(() => form.submit());
+    });
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && (!this.socket || this.socket.readyState > 1)) this.reconnectNow();
     });
