@@ -12,7 +12,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import escape, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -85,6 +87,60 @@ class MinutesForm(forms.Form):
 # --- helpers ------------------------------------------------------------------------
 
 
+def comment_labels() -> dict:
+    """Labels of the comment template, translated once per page (not per comment)."""
+    options = "".join(
+        f'<option value="{value}">{escape(label)}</option>'
+        for value, label in [(Stance.NEUTRAL, Stance.NEUTRAL.label), (Stance.FOR, Stance.FOR.label),
+                             (Stance.AGAINST, Stance.AGAINST.label),
+                             (Stance.QUESTION, Stance.QUESTION.label)])
+    return {
+        "edited": _("edited"), "deleted": _("The author deleted this comment."),
+        "hidden": _("Hidden by a moderator."), "reason": _("Reason:"),
+        "log": _("Moderation log"), "own_hidden": _("Your hidden text"),
+        "mod_hidden": _("Show the hidden text (moderators)"), "edit": _("Edit"),
+        "delete": _("Delete"), "appeal": _("Appeal"), "flag": _("Flag"),
+        "restore": _("Restore"), "hide": _("Hide"), "reply": _("Reply"),
+        "your_reply": _("Your reply"), "your_stance": _("Your stance"),
+        "post_reply": _("Post reply"), "stance_options": mark_safe(options),  # noqa: S308
+    }
+
+
+def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
+    """Per-comment flags and strings for the template, computed once in Python (the
+    template then does simple lookups — a 5,000-comment thread's page stays fast)."""
+    stance_labels = dict(Stance.choices)
+    for c in comments:
+        c.sid = str(c.pk)
+        c.thread_sid = str(c.thread_id)
+        c.stance_label = stance_labels.get(c.stance, c.stance)
+        local = timezone.localtime(c.created)
+        c.created_iso = local.isoformat()
+        c.created_text = local.strftime("%Y-%m-%d %H:%M")
+        alive = c.deleted is None
+        c.show_edited = bool(c.edited) and alive
+        c.can_react = can_post and alive and not c.hidden
+        c.can_edit = c.is_own and alive and not c.hidden
+        c.can_appeal = c.is_own and c.hidden
+        c.can_flag = can_post and not c.is_own and not c.hidden
+        c.can_reply = can_post
+        c.mod_action = ("restore" if c.hidden else "hide") if moderator and alive else ""
+        c.reactions_html = reactions_html(c)
+
+
+def reactions_html(c) -> str:
+    """Reaction buttons (members of the unit) or plain counts (everyone else)."""
+    if c.can_react:
+        return format_html_join(
+            "", '<button type="submit" name="kind" value="{}" class="reaction{}" '
+            'aria-pressed="{}">{} <span data-reaction-count="{}:{}">{}</span></button>',
+            ((kind, " is-mine" if mine else "", "true" if mine else "false", label, c.sid,
+              kind, count) for kind, label, count, mine in c.reaction_list))
+    return format_html_join(
+        "", '<span class="reaction">{} <span data-reaction-count="{}:{}">{}</span></span>',
+        ((label, c.sid, kind, count) for kind, label, count, _mine in c.reaction_list))
+
+
 def _thread_for(request, pk) -> Thread:
     thread = get_object_or_404(Thread.objects.select_related("unit"), pk=pk)
     if not perms.can_read_thread(request.user, thread):
@@ -118,12 +174,23 @@ def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dic
     if view == "arguments":
         ctx["sides"] = selectors.arguments(thread=thread, viewer=request.user)
         ctx["moderator"] = perms.can_moderate(request.user, thread)
+        shown = ctx["sides"]["for"] + ctx["sides"]["against"]
     else:
         tp = selectors.thread_page(thread=thread, viewer=request.user,
                                    page_number=request.GET.get("page") or 1)
         ctx.update(page=tp.page, roots=tp.roots, reacted=tp.reacted, moderator=tp.moderator)
+        shown = [c for root in tp.roots for c in _walk(root)]
+    decorate(shown, viewer=request.user, can_post=ctx["can_post"],
+             moderator=ctx["moderator"])
+    ctx["t"] = comment_labels()
     ctx["can_session"] = perms.can_run_live_session(request.user, thread.unit)
     return ctx
+
+
+def _walk(comment):
+    yield comment
+    for child in comment.children:
+        yield from _walk(child)
 
 
 # --- thread -------------------------------------------------------------------------
@@ -176,10 +243,11 @@ def comment_fragment(request, pk: int, cid: int):
     selectors.present_comments([comment], request.user, thread)
     selectors.attach_reactions([comment], selectors.my_reactions(request.user, [comment.pk]))
     comment.children = []
+    decorate([comment], viewer=request.user,
+             can_post=perms.can_post_in_thread(request.user, thread),
+             moderator=perms.can_moderate(request.user, thread))
     return render(request, "discussions/_comment.html", {
-        "c": comment, "thread": thread, "moderator": perms.can_moderate(request.user, thread),
-        "can_post": perms.can_post_in_thread(request.user, thread), "fragment": True,
-    })
+        "c": comment, "thread": thread, "fragment": True, "t": comment_labels()})
 
 
 @login_required
