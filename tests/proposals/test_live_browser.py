@@ -72,3 +72,33 @@ def test_write_and_support_without_javascript(embedded_server, browser):
         screenshot(page, "proposals-list")
     finally:
         context.close()
+
+
+def test_proposal_pages_have_no_serious_accessibility_violations(embedded_server, browser):
+    from tests.e2e.test_accessibility_browser import violations
+
+    base = embedded_server["url"]
+    context = browser.new_context(bypass_csp=True, locale="en-GB")  # to inject axe only
+    page = context.new_page()
+    try:
+        sign_in(page, base, "anna")
+        token = _token(base, "anna")
+        p = _proposal(base, token, "Gratis kollektivtrafik för alla under 20")
+        amendments = _api(base, f"/api/v1/proposals/{p['id']}/amendments/", token=token)
+        paths = [f"/proposals/{p['id']}/", f"/proposals/{p['id']}/revisions/",
+                 f"/proposals/{p['id']}/diff/?from=1&to={p['revision']}",
+                 f"/proposals/{p['id']}/amendments/{amendments[0]['id']}/",
+                 f"/units/{p['unit']}/policy/", "/proposals/?q=kollektivtrafik"]
+        found = {}
+        for path in paths:
+            assert page.goto(base + path).status == 200, path
+            problems = violations(page)
+            if problems:
+                found[path] = problems
+        assert found == {}
+    finally:
+        context.close()
+    teaser = browser.new_context(bypass_csp=True, locale="en-GB").new_page()
+    teaser.goto(f"{base}/proposals/{p['id']}/")
+    assert violations(teaser) == []
+    teaser.context.close()
