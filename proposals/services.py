@@ -420,10 +420,11 @@ def _target_text(proposal: Proposal, target: str, clause: int | None) -> str:
 
 
 @transaction.atomic
-def create_amendment(*, proposal: Proposal, actor: Member, original: str, replacement: str,
+def create_amendment(*, proposal: Proposal, actor: Member, replacement: str, original: str = "",
                      rationale: str = "", target: str = Amendment.Target.BODY,
                      clause: int | None = None) -> Amendment:
-    """Suggest replacing `original` (a passage of the current text) by `replacement`."""
+    """Suggest replacing `original` (a passage of the current text; by default the whole
+    title, rationale or clause) by `replacement`."""
     proposal = _lock(proposal)
     if proposal.state not in SUPPORTABLE_STATES:
         raise Conflict(_("Amendments can be suggested while a proposal gathers support "
@@ -436,6 +437,8 @@ def create_amendment(*, proposal: Proposal, actor: Member, original: str, replac
     original = (original or "").strip()
     replacement = (replacement or "").strip()
     rationale = (rationale or "").strip()
+    if not original:  # no passage quoted: the amendment rewrites the whole part
+        original = _target_text(proposal, target, clause)
     errors = {}
     if not original:
         errors["original"] = [_("Quote the passage you want to change.")]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliberation.members.models import Member, Unit
@@ -27,6 +28,16 @@ def member_ref(member) -> dict | None:
     return {"id": member.pk, "username": member.username, "name": member.display_name}
 
 
+class MemberRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CoauthorRefSerializer(MemberRefSerializer):
+    accepted = serializers.BooleanField()
+
+
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = Policy
@@ -52,6 +63,7 @@ class StateChangeSerializer(serializers.ModelSerializer):
         model = StateChange
         fields = ["from_state", "to_state", "at", "cause", "actor"]
 
+    @extend_schema_field(MemberRefSerializer(allow_null=True))
     def get_actor(self, obj):
         return member_ref(obj.actor)
 
@@ -85,9 +97,11 @@ class ProposalSerializer(serializers.ModelSerializer):
     def get_topics(self, obj) -> list[int]:
         return [t.pk for t in obj.topics.all()]
 
+    @extend_schema_field(MemberRefSerializer(many=True))
     def get_authors(self, obj) -> list[dict]:
         return [member_ref(a.member) for a in obj.authorships.all() if a.accepted_at]
 
+    @extend_schema_field(CoauthorRefSerializer(many=True))
     def get_coauthors(self, obj) -> list[dict]:
         return [{**member_ref(a.member), "accepted": a.accepted_at is not None}
                 for a in obj.authorships.all() if not a.is_creator]
@@ -104,6 +118,7 @@ class ProposalDetailSerializer(ProposalSerializer):
     class Meta(ProposalSerializer.Meta):
         fields = [*ProposalSerializer.Meta.fields, "state_changes", "alternatives"]
 
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_alternatives(self, obj) -> list[dict]:
         return [{"id": a.pk, "title": a.title, "state": a.state}
                 for a in obj.alternatives.all()]
@@ -159,6 +174,7 @@ class RevisionSerializer(serializers.ModelSerializer):
         fields = ["number", "title", "body", "clauses", "author", "note", "amendment",
                   "created"]
 
+    @extend_schema_field(MemberRefSerializer(allow_null=True))
     def get_author(self, obj):
         return member_ref(obj.author)
 
@@ -173,6 +189,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
                   "rationale", "rationale_html", "revision", "state", "support_count",
                   "support_needed", "thread", "created", "decided_at", "viewer_supports"]
 
+    @extend_schema_field(MemberRefSerializer(allow_null=True))
     def get_author(self, obj):
         return member_ref(obj.author)
 
@@ -181,7 +198,10 @@ class AmendmentCreateSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=Amendment.Target.choices, default="body")
     clause = serializers.IntegerField(min_value=1, required=False, allow_null=True,
                                       default=None)
-    original = serializers.CharField(max_length=BODY_MAX)
+    original = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True,
+                                     default="",
+                                     help_text="The passage to change, as it stands; "
+                                               "empty: the whole title, rationale or clause.")
     replacement = serializers.CharField(max_length=BODY_MAX, allow_blank=True)
     rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
                                       default="")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 from deliberation.members.models import Unit
 from proposals import selectors, services
 from proposals.diff import revision_diff
-from proposals.models import Amendment, Policy, Proposal, State, Topic
+from proposals.models import Amendment, Policy, Proposal, Revision, State, Topic
 
 from .serializers import (
     AmendmentCreateSerializer,
@@ -179,6 +180,8 @@ class RevisionListView(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Revision.objects.none()
         return selectors.revisions_of(_visible(self.request, self.kwargs["pk"]))
 
 
@@ -187,7 +190,8 @@ class RevisionDiffView(APIView):
     and the current revision). Each part is `[[op, text], ...]`, op in
     equal | insert | delete."""
 
-    @extend_schema(parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)])
+    @extend_schema(parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
+                   responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         proposal = _visible(request, pk)
         to = _int_param(request.query_params, "to") or proposal.revision
@@ -205,6 +209,8 @@ class AmendmentListView(generics.ListCreateAPIView):
     pagination_class = None
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Amendment.objects.none()
         return selectors.amendments_of(_visible(self.request, self.kwargs["pk"]),
                                        viewer=self.request.user)
 

@@ -424,3 +424,24 @@ def test_support_permission_by_role_and_state(make_proposal, tree, supporters, r
 def test_no_state_change_twice(api, make_proposal):
     p = make_proposal()
     assert StateChange.objects.filter(proposal=p).count() == 1
+
+
+def test_amendment_without_passage_rewrites_whole_clause(api, make_proposal, other_member):
+    p = make_proposal(clauses=["att partiet verkar för cykelbanor", "att det går fort"])
+    resp = client_for(other_member).post(f"/api/v1/proposals/{p.pk}/amendments/", {
+        "target": "clause", "clause": 2, "replacement": "att det sker före 2030"},
+        format="json")
+    assert resp.status_code == 201 and resp.json()["original"] == "att det går fort"
+    bad = client_for(other_member).post(f"/api/v1/proposals/{p.pk}/amendments/", {
+        "target": "clause", "clause": 5, "replacement": "x"}, format="json")
+    assert bad.status_code == 400 and "clause" in bad.json()
+
+
+def test_openapi_schema_lists_proposal_endpoints(api):
+    resp = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert resp.status_code == 200
+    paths = resp.json()["paths"] if resp["Content-Type"].startswith("application/json") \
+        else resp.content.decode()
+    for path in ["/api/v1/proposals/", "/api/v1/proposals/{id}/support/",
+                 "/api/v1/proposals/{id}/revisions/diff/", "/api/v1/follows/"]:
+        assert path in paths
