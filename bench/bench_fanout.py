@@ -95,7 +95,7 @@ def wait_http(url, process, timeout=60):
 async def websocket_fanout(servers, world, clients, rounds):
     tid = world["thread"]
     tokens = world["tokens"]
-    arrivals: list[dict[int, float]] = [dict() for _ in range(clients)]
+    arrivals: list[dict[int, float]] = [{} for _ in range(clients)]
     sockets = []
 
     async def reader(i, ws):
@@ -163,8 +163,7 @@ async def redis_fanout(redis_url, clients, rounds):
     import redis.asyncio as aioredis
 
     channel = "bench-fanout-bare"
-    subscribers = []
-    arrivals: list[dict[int, float]] = [dict() for _ in range(clients)]
+    arrivals: list[dict[int, float]] = [{} for _ in range(clients)]
 
     async def listen(i, pubsub):
         async for msg in pubsub.listen():
