@@ -70,8 +70,13 @@ def base_queryset(*, viewer) -> QuerySet:
 def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
                    topic: int | None = None, author: int | None = None,
                    followed: bool = False, q: str | None = None,
-                   ordering: str | None = None, open_only: bool = False) -> QuerySet:
+                   ordering: str | None = None, open_only: bool = False,
+                   units=None) -> QuerySet:
+    """The proposals a member finds (published ones and their own drafts), filtered;
+    `units` narrows to a set of unit ids (e.g. where the member takes part)."""
     qs = base_queryset(viewer=viewer)
+    if units is not None:
+        qs = qs.filter(unit_id__in=list(units))
     if state:
         qs = qs.filter(state=state)
     elif open_only:

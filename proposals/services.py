@@ -22,6 +22,7 @@ from deliberation.errors import Conflict, NotAllowed, ServiceError
 from deliberation.markdown import render_markdown
 from deliberation.members.models import Member, Unit
 from deliberation.members.selectors import subtree_member_count
+from deliberation.notifications.models import Follow, FollowTarget
 
 from . import permissions
 from .models import (
@@ -87,6 +88,12 @@ def clean_text(*, title: str, body: str, clauses: list[str] | None) -> tuple[str
 def _lock(proposal: Proposal | int) -> Proposal:
     pk = proposal if isinstance(proposal, int) else proposal.pk
     return Proposal.objects.select_for_update().select_related("unit").get(pk=pk)
+
+
+def _follow(member, proposal: Proposal) -> None:
+    """Authors follow their proposal (notifications); idempotent."""
+    Follow.objects.get_or_create(member=member, target_kind=FollowTarget.PROPOSAL,
+                                 target_id=proposal.pk)
 
 
 def _require_author(actor, proposal: Proposal) -> None:
@@ -184,6 +191,7 @@ def create_proposal(*, actor: Member, title: str, body: str = "",
     now = timezone.now()
     ProposalAuthor.objects.create(proposal=proposal, member=actor, is_creator=True,
                                   invited_at=now, accepted_at=now)
+    _follow(actor, proposal)
     ProposalAuthor.objects.bulk_create([ProposalAuthor(proposal=proposal, member=c,
                                                        invited_at=now) for c in coauthors])
     _write_revision(proposal, actor=actor, note=_("First version"))
@@ -271,6 +279,7 @@ def accept_coauthorship(*, proposal: Proposal, member: Member) -> ProposalAuthor
         raise Conflict(_("This proposal can no longer take new co-authors."))
     authorship.accepted_at = timezone.now()
     authorship.save(update_fields=["accepted_at"])
+    _follow(member, proposal)
     return authorship
 
 

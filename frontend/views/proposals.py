@@ -4,6 +4,8 @@ plain form (POST-redirect-GET); htmx and a websocket only enhance."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -273,6 +275,7 @@ def proposal_detail(request, pk: int):
         "can_write_alternative": (proposal.state == State.DISCUSSION
                                   and permissions.can_support(user, proposal)),
         "group": _alternative_group(proposal),
+        "state_labels_json": json.dumps({k: str(v) for k, v in State.choices}),
         "support_percent": min(100, round(100 * proposal.support_count
                                           / proposal.support_needed))
         if proposal.support_needed else 0,
@@ -485,6 +488,7 @@ def home_section(request):
     if not request.user.is_authenticated:
         return None
     items = list(selectors.list_proposals(viewer=request.user, open_only=True,
+                                          units=scope_unit_ids_of(request.user),
                                           ordering="closing_soon")[:6])
     return {"template": "proposals/_section.html", "items": items, "unit": None}
 

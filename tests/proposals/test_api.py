@@ -324,9 +324,12 @@ def test_list_filters_and_ordering(api, make_proposal, tree, topic, member, othe
     assert ids(f"?author={member.pk}") == [c.pk, b.pk, a.pk]
     assert ids(f"?author={other_member.pk}") == []
     assert ids("?state=discussion") == [b.pk] or b.pk in ids("?state=gathering_support")
-    client_for(member).post("/api/v1/follows/", {"target_kind": "proposal",
-                                                 "target_id": a.pk}, format="json")
-    assert ids("?followed=1") == [a.pk]
+    assert ids("?followed=1") == [c.pk, b.pk, a.pk]  # authors follow their proposals
+    watcher = client_for(other_member)
+    watcher.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": a.pk},
+                 format="json")
+    assert [r["id"] for r in watcher.get("/api/v1/proposals/?followed=1").json()[
+        "results"]] == [a.pk]
     move_past_deadline(a)
     assert ids("?ordering=closing_soon")[0] == a.pk
 
@@ -360,8 +363,8 @@ def test_similar_proposals(api, make_proposal):
     assert api.get("/api/v1/proposals/similar/?q=").json() == []
 
 
-def test_follows_api(api, make_proposal, tree):
-    p = make_proposal()
+def test_follows_api(api, make_proposal, tree, other_member):
+    p = make_proposal(author=other_member)
     resp = api.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": p.pk},
                     format="json")
     assert resp.status_code == 201

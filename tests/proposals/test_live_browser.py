@@ -102,3 +102,20 @@ def test_proposal_pages_have_no_serious_accessibility_violations(embedded_server
     teaser.goto(f"{base}/proposals/{p['id']}/")
     assert violations(teaser) == []
     teaser.context.close()
+
+
+def test_state_label_changes_live_when_quorum_is_reached(embedded_server, page):
+    base = embedded_server["url"]
+    anna = _token(base, "anna")
+    created = _api(base, "/api/v1/proposals/", token=anna, data={
+        "title": "Belysning i alla parker", "unit": _proposal(
+            base, anna, "Fler cykelbanor längs Ringvägen")["unit"], "publish": True})
+    sign_in(page, base, "anna")
+    page.goto(f"{base}/proposals/{created['id']}/")
+    state = page.locator("#support [data-state]")
+    expect(state).to_have_text("Gathering support")
+    page.wait_for_timeout(500)
+    for n in range(created["support_needed"]):
+        _api(base, f"/api/v1/proposals/{created['id']}/support/",
+             token=_token(base, f"member{1 + 12 * n:03d}"), data={})
+    expect(state).to_have_text("In discussion", timeout=5000)

@@ -179,3 +179,14 @@ def test_alternatives_freeze_with_their_original(make_proposal, other_member, me
                .values_list("state", flat=True)) == {State.FROZEN}
     assert states(alt)[-2:] == [("gathering_support", "discussion", "alternative"),
                                 ("discussion", "frozen", "schedule")]
+
+
+def test_authors_follow_their_proposal(make_proposal, member, other_member):
+    from deliberation.notifications.models import Follow
+
+    p = make_proposal(coauthors=[other_member])
+    follows = lambda: set(Follow.objects.filter(  # noqa: E731
+        target_kind="proposal", target_id=p.pk).values_list("member_id", flat=True))
+    assert follows() == {member.pk}
+    services.accept_coauthorship(proposal=p, member=other_member)
+    assert follows() == {member.pk, other_member.pk}

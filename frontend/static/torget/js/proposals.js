@@ -22,8 +22,10 @@ function apply(event) {
   if (event.type === "proposal.state_changed") {
     const state = box.querySelector("[data-state]");
     if (state) {
+      let labels = {};
+      try { labels = JSON.parse(box.dataset.stateLabels || "{}"); } catch { labels = {}; }
       state.className = `state state-${data.state}`;
-      state.dataset.changed = "1";
+      state.textContent = labels[data.state] || data.state;
     }
     box.dataset.stateChanged = data.state;
   }
