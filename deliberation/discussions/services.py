@@ -187,11 +187,22 @@ def _validate_reason(reason: str) -> str:
     return reason
 
 
+def comment_rate() -> tuple[int, int]:
+    """(comments, seconds) from COMMENT_RATE (an int, or "10/min" style) and
+    COMMENT_RATE_WINDOW."""
+    rate = getattr(settings, "COMMENT_RATE", 10)
+    window = int(getattr(settings, "COMMENT_RATE_WINDOW", 60))
+    if isinstance(rate, str) and "/" in rate:
+        number, unit = rate.split("/", 1)
+        window = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit.strip()[:1].lower(), 60)
+        rate = number
+    return int(rate), window
+
+
 def check_comment_rate(member) -> None:
     """At most COMMENT_RATE comments per member per COMMENT_RATE_WINDOW seconds,
     counted in the cache (Redis in production, so all processes share it)."""
-    limit = int(getattr(settings, "COMMENT_RATE", 10))
-    window = int(getattr(settings, "COMMENT_RATE_WINDOW", 60))
+    limit, window = comment_rate()
     now = time.time()
     key = f"comment-rate:{member.pk}:{int(now // window)}"
     cache.add(key, 0, window + 5)

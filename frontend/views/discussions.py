@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -199,8 +199,23 @@ def _walk(comment):
 @login_required
 def thread_detail(request, pk: int):
     thread = _thread_for(request, pk)
-    return render(request, "discussions/thread_detail.html",
-                  thread_context(request, thread, view=request.GET.get("view", "")))
+    ctx = thread_context(request, thread, view=request.GET.get("view", ""))
+    ctx["subject"] = thread_subject(thread)
+    return render(request, "discussions/thread_detail.html", ctx)
+
+
+def thread_subject(thread: Thread) -> dict | None:
+    """The proposal or amendment a thread belongs to, for a link back (if any)."""
+    try:
+        if thread.kind == "proposal":
+            p = thread.proposal
+            return {"title": p.title, "url": f"/proposals/{p.pk}/"}
+        if thread.kind == "amendment":
+            a = thread.amendment
+            return {"title": str(a), "url": f"/proposals/{a.proposal_id}/amendments/{a.pk}/"}
+    except (AttributeError, ObjectDoesNotExist):
+        return None
+    return None
 
 
 @login_required
