@@ -41,7 +41,7 @@ def search_query(q: str):
 
 
 def apply_search(queryset: QuerySet, q: str, *, rank: bool = False) -> QuerySet:
-    q = (q or "").strip()[:200]
+    q = (q or "").replace("\x00", "").strip()[:200]
     if not q:
         return queryset
     if uses_postgres():

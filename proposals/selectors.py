@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from deliberation.members.models import Unit
@@ -114,7 +114,7 @@ def get_proposal(*, viewer, pk: int) -> Proposal:
 
 def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
     """Proposals that look like what the member is writing, so they can join forces."""
-    text = (text or "").strip()
+    text = (text or "").replace("\x00", "").strip()
     if len(text) < 3:
         return []
     qs = Proposal.objects.visible_to(viewer).exclude(state=State.DRAFT)
@@ -125,7 +125,13 @@ def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
             return []
         qs = apply_search(qs, " or ".join(words), rank=True).order_by("-rank", "-id")
     else:
-        qs = apply_search(qs, text.split()[0]).order_by("-id")
+        words = [w for w in text.split() if len(w) > 2][:12]
+        if not words:
+            return []
+        any_word = Q()
+        for word in words:
+            any_word |= Q(title__icontains=word)
+        qs = qs.filter(any_word).order_by("-id")
     return list(qs.select_related("unit").only(
         "id", "title", "state", "support_count", "support_needed", "unit__name")[:limit])
 

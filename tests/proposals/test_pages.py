@@ -182,6 +182,9 @@ def test_list_filters_and_search_without_js(web, make_proposal, topic, tree):
     assert "Nya skolor" in html and "Billigare bussar" not in html
     html = web.get("/proposals/?state=bogus").content.decode()
     assert "Select a valid choice" in html
+    for odd in ["?q=a%00b", "?page=999", "?page_size=abc", "?unit=x", "?q=%22%22%22"]:
+        assert web.get("/proposals/" + odd).status_code == 200, odd
+    assert web.get("/proposals/similar/?title=a%00b").status_code == 200
 
 
 def test_list_page_query_count_is_fixed(web, make_proposal, topic, supporters,

@@ -65,8 +65,10 @@ def test_edits_are_searchable(api, make_proposal, member):
 
 
 def test_odd_input_never_fails(api, corpus):
-    for q in ["'", '"', "&&", "!!", "a:b", "x" * 500, "-", "or", "<script>"]:
+    for q in ["'", '"', "&&", "!!", "a:b", "x" * 500, "-", "or", "<script>", "a\x00b",
+              "(", "):*", "\\"]:
         assert api.get("/api/v1/proposals/", {"q": q}).status_code == 200
+        assert api.get("/api/v1/proposals/similar/", {"q": q}).status_code == 200
 
 
 @pg_only
