@@ -11,8 +11,8 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 

@@ -10,7 +10,11 @@ from rest_framework.views import APIView
 
 from deliberation.members import login_limits
 from deliberation.members.models import RoleAssignment
-from deliberation.members.selectors import current_roles, list_units, subtree_member_counts
+from deliberation.members.selectors import (
+    current_roles,
+    list_units,
+    subtree_member_counts,
+)
 from deliberation.members.services import end_role, grant_role
 
 from .serializers import (
