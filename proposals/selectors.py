@@ -55,6 +55,7 @@ def _authors_prefetch():
 
 def base_queryset(*, viewer) -> QuerySet:
     qs = (Proposal.objects.visible_to(viewer)
+          .defer("search_vector")  # large, and only PostgreSQL reads it
           .select_related("unit")
           .prefetch_related("topics", _authors_prefetch()))
     if getattr(viewer, "is_authenticated", False):

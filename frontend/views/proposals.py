@@ -150,7 +150,7 @@ def proposal_list(request):
     filters = {}
     if form.is_bound and form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-    qs = selectors.list_proposals(viewer=request.user, **filters)
+    qs = selectors.list_proposals(viewer=request.user, **filters).defer("body", "body_html")
     size = request.GET.get("page_size", "25")
     size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
     page = Paginator(qs, size).get_page(request.GET.get("page"))
