@@ -190,3 +190,17 @@ def test_authors_follow_their_proposal(make_proposal, member, other_member):
     assert follows() == {member.pk}
     services.accept_coauthorship(proposal=p, member=other_member)
     assert follows() == {member.pk, other_member.pk}
+
+
+def test_management_command_advances_due_proposals(make_proposal):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    p = make_proposal()
+    move_past_deadline(p)
+    out = StringIO()
+    call_command("advance_proposals", stdout=out)
+    assert "1 scheduled state change" in out.getvalue()
+    p.refresh_from_db()
+    assert p.state == State.EXPIRED
