@@ -3,7 +3,6 @@ schedulers running at once. Separate threads, separate database connections."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +13,7 @@ from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from deliberation.discussions.models import ThreadEvent
 from deliberation.members.models import Member, Membership
 from proposals import services
 from proposals.models import Policy, Proposal, State, StateChange, Support
@@ -53,16 +53,17 @@ def test_200_simultaneous_supports_count_exactly_and_move_once(tree, member):
     start = threading.Barrier(WORKERS)
 
     @_in_thread
-    def support(person):
+    def support(indexed):
+        index, person = indexed
         client = APIClient()
         client.force_authenticate(person)
-        with contextlib.suppress(threading.BrokenBarrierError):
-            start.wait(timeout=5)
+        if index < WORKERS:  # the first wave starts at the same instant
+            start.wait(timeout=10)
         resp = client.post(f"/api/v1/proposals/{proposal.pk}/support/")
         return resp.status_code, resp.json()
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(support, people))
+        results = list(pool.map(support, enumerate(people)))
 
     statuses = [status for status, _body in results]
     assert statuses == [201] * 200, set(statuses)
@@ -71,6 +72,11 @@ def test_200_simultaneous_supports_count_exactly_and_move_once(tree, member):
     assert proposal.support_count == 200
     assert proposal.state == State.DISCUSSION
     assert StateChange.objects.filter(proposal=proposal, to_state="discussion").count() == 1
+    events = list(ThreadEvent.objects.filter(thread_id=proposal.thread_id)
+                  .values_list("type", "data"))
+    assert sum(t == "proposal.support_changed" for t, _d in events) == 200
+    assert [d["state"] for t, d in events if t == "proposal.state_changed"] == [
+        "gathering_support", "discussion"]
     # Every answer is a consistent snapshot; the counts seen are 1..200, each once.
     assert sorted(body["support_count"] for _s, body in results) == list(range(1, 201))
 
