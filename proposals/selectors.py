@@ -155,3 +155,13 @@ def due_proposals(now=None) -> QuerySet:
     return Proposal.objects.filter(state__in=[State.GATHERING_SUPPORT, State.DISCUSSION,
                                               State.FROZEN],
                                    phase_ends__lte=now or timezone.now())
+
+
+def support_by_day(proposal: Proposal) -> list[tuple]:
+    """[(date, supports that day)] for the current supports, oldest first (one query)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    return list(Support.objects.filter(proposal=proposal)
+                .annotate(day=TruncDate("created")).values("day")
+                .annotate(n=Count("id")).order_by("day").values_list("day", "n"))

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -275,11 +276,43 @@ def proposal_detail(request, pk: int):
         "can_write_alternative": (proposal.state == State.DISCUSSION
                                   and permissions.can_support(user, proposal)),
         "group": _alternative_group(proposal),
+        "chart": support_chart(proposal),
         "state_labels_json": json.dumps({k: str(v) for k, v in State.choices}),
         "support_percent": min(100, round(100 * proposal.support_count
                                           / proposal.support_needed))
         if proposal.support_needed else 0,
     })
+
+
+CHART_W, CHART_H = 320, 96
+
+
+def support_chart(proposal: Proposal) -> dict | None:
+    """Support over time as a server-rendered SVG (works without JavaScript), with the
+    same figures as a table for screen readers."""
+    days = selectors.support_by_day(proposal)
+    if not days or not proposal.published_at:
+        return None
+    start = timezone.localdate(proposal.published_at)
+    end = max(timezone.localdate(), days[-1][0])
+    span = max(1, (end - start).days)
+    top = max(proposal.support_needed, sum(n for _d, n in days), 1)
+
+    def x(day) -> float:
+        return round(4 + (CHART_W - 8) * ((day - start).days / span), 1)
+
+    def y(value: int) -> float:
+        return round(CHART_H - 4 - (CHART_H - 8) * value / top, 1)
+
+    total, points, rows = 0, [f"{x(start)},{y(0)}"], []
+    for day, n in days:
+        points.append(f"{x(day)},{y(total)}")
+        total += n
+        points.append(f"{x(day)},{y(total)}")
+        rows.append((day, n, total))
+    points.append(f"{x(end)},{y(total)}")
+    return {"points": " ".join(points), "quorum_y": y(proposal.support_needed),
+            "width": CHART_W, "height": CHART_H, "rows": rows, "start": start, "end": end}
 
 
 def _alternative_group(proposal: Proposal) -> list[Proposal]:

@@ -260,3 +260,13 @@ def test_policy_page_admin_changes_with_reason(tree, admin_member, member):
 def test_new_proposal_defaults_to_own_branch(web, tree):
     html = web.get("/proposals/new/").content.decode()
     assert re.search(rf'<option value="{tree["branch"].pk}" selected>', html)
+
+
+def test_support_over_time_chart_reads_without_js(make_proposal, other_member, supporters,
+                                                  member):
+    supporters(30)
+    p = make_proposal()
+    web_for(other_member).post(f"/proposals/{p.pk}/act/", {"action": "support"})
+    html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
+    assert "<svg" in html and "<polyline" in html and 'class="chart-quorum"' in html
+    assert "Support by day" in html and "<td>1</td><td>1</td>" in html
