@@ -290,11 +290,15 @@ CHART_W, CHART_H = 320, 96
 def support_chart(proposal: Proposal) -> dict | None:
     """Support over time as a server-rendered SVG (works without JavaScript), with the
     same figures as a table for screen readers."""
-    days = selectors.support_by_day(proposal)
-    if not days or not proposal.published_at:
+    if not proposal.published_at or not proposal.support_count:
         return None
-    start = timezone.localdate(proposal.published_at)
+    days = selectors.support_by_day(proposal)
+    if not days:
+        return None
+    start = min(timezone.localdate(proposal.published_at), days[0][0])
     end = max(timezone.localdate(), days[-1][0])
+    if end == start:  # one day: the figures say it all, a line would not
+        return {"rows": _running_totals(days), "line": False}
     span = max(1, (end - start).days)
     top = max(proposal.support_needed, sum(n for _d, n in days), 1)
 
@@ -311,8 +315,16 @@ def support_chart(proposal: Proposal) -> dict | None:
         points.append(f"{x(day)},{y(total)}")
         rows.append((day, n, total))
     points.append(f"{x(end)},{y(total)}")
-    return {"points": " ".join(points), "quorum_y": y(proposal.support_needed),
+    return {"line": True, "points": " ".join(points), "quorum_y": y(proposal.support_needed),
             "width": CHART_W, "height": CHART_H, "rows": rows, "start": start, "end": end}
+
+
+def _running_totals(days) -> list[tuple]:
+    total, rows = 0, []
+    for day, n in days:
+        total += n
+        rows.append((day, n, total))
+    return rows
 
 
 def _alternative_group(proposal: Proposal) -> list[Proposal]:

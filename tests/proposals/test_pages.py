@@ -264,9 +264,20 @@ def test_new_proposal_defaults_to_own_branch(web, tree):
 
 def test_support_over_time_chart_reads_without_js(make_proposal, other_member, supporters,
                                                   member):
-    supporters(30)
+    from datetime import timedelta
+
+    from proposals.models import Support
+
+    people = supporters(30)
     p = make_proposal()
+    html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
+    assert "Support by day" not in html  # nothing to show yet
     web_for(other_member).post(f"/proposals/{p.pk}/act/", {"action": "support"})
     html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
+    assert "<svg" not in html and "<td>1</td><td>1</td>" in html  # one day: a table
+    Proposal.objects.filter(pk=p.pk).update(published_at=p.published_at - timedelta(days=3))
+    Support.objects.update(created=p.published_at - timedelta(days=2))
+    web_for(people[0]).post(f"/proposals/{p.pk}/act/", {"action": "support"})
+    html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
     assert "<svg" in html and "<polyline" in html and 'class="chart-quorum"' in html
-    assert "Support by day" in html and "<td>1</td><td>1</td>" in html
+    assert "<td>1</td><td>2</td>" in html
