@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -54,7 +55,7 @@ class FollowListView(generics.ListCreateAPIView):
                                       "target_id": source.get("target_id")})
         data.is_valid(raise_exception=True)
         if not services.unfollow(member=request.user, **data.validated_data):
-            return Response({"detail": "You do not follow this."},
+            return Response({"detail": _("You do not follow this.")},
                             status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
