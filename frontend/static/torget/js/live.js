@@ -124,6 +124,12 @@ class LiveThread {
         }
         return;
       }
+      case "session.scheduled":
+      case "session.closed": {
+        const note = this.root.querySelector("[data-session-changed]");
+        if (note) note.hidden = false;
+        return;
+      }
       case "proposal.support_changed":
       case "proposal.state_changed":
         for (const el of document.querySelectorAll("[data-support-count]")) {
