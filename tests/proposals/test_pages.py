@@ -281,3 +281,28 @@ def test_support_over_time_chart_reads_without_js(make_proposal, other_member, s
     html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
     assert "<svg" in html and "<polyline" in html and 'class="chart-quorum"' in html
     assert "<td>1</td><td>2</td>" in html
+
+
+def test_detail_page_query_count_does_not_grow(make_proposal, member, other_member,
+                                               supporters, django_assert_num_queries):
+    from proposals import services
+
+    people = supporters(10)
+    p = make_proposal(body="ett två tre fyra fem sex sju åtta nio tio")
+    services.create_amendment(proposal=p, actor=other_member, original="ett",
+                              replacement="1")
+    services.support_proposal(proposal=p, member=people[-1])
+    client = web_for(member)
+    client.get(f"/proposals/{p.pk}/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(f"/proposals/{p.pk}/")
+    for word, person in zip(["två", "tre", "fyra", "fem"], people, strict=False):
+        a = services.create_amendment(proposal=p, actor=person, original=word,
+                                      replacement="x")
+        services.support_amendment(amendment=a, member=other_member)
+        services.support_proposal(proposal=p, member=person)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(f"/proposals/{p.pk}/")
