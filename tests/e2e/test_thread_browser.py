@@ -70,3 +70,41 @@ def test_comment_appears_live_in_the_other_browser(embedded_server, browser):
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def test_edit_and_hiding_update_live(embedded_server, browser):
+    base = embedded_server["url"]
+    thread_id = _open_thread(base)
+    with httpx.Client(base_url=base, timeout=10) as client:
+        def token(user):
+            return client.post("/api/v1/auth/token/", json={
+                "username": user, "password": "demo-pass-2026"}).json()["token"]
+
+        anna = {"Authorization": f"Token {token('anna')}"}
+        cecilia = {"Authorization": f"Token {token('cecilia')}"}
+        first = client.post(f"/api/v1/threads/{thread_id}/comments/", headers=anna,
+                            json={"body": "Original text", "stance": "for"}).json()
+        second = client.post(f"/api/v1/threads/{thread_id}/comments/", headers=anna,
+                             json={"body": "Rude text", "stance": "against"}).json()
+        context = browser.new_context(locale="en-GB")
+        try:
+            reader = context.new_page()
+            sign_in(reader, base, "bo")
+            reader.goto(f"{base}/threads/{thread_id}/")
+            expect(reader.locator(f"#c-{second['id']}")).to_contain_text("Rude text")
+            expect(reader.locator("[data-thread-live]")).to_have_attribute(
+                "data-live", "connected", timeout=10_000)
+            reader.evaluate("window.__notReloaded = true")
+            client.patch(f"/api/v1/comments/{first['id']}/", headers=anna,
+                         json={"body": "Edited *text*"})
+            expect(reader.locator(f"#c-{first['id']} .comment-body em")).to_have_text(
+                "text", timeout=10_000)
+            client.post(f"/api/v1/comments/{second['id']}/hide/", headers=cecilia,
+                        json={"reason": "Be kind"})
+            hidden = reader.locator(f"#c-{second['id']}")
+            expect(hidden).to_contain_text("Hidden by a moderator.", timeout=10_000)
+            expect(hidden).to_contain_text("Be kind")
+            expect(hidden).not_to_contain_text("Rude text")
+            assert reader.evaluate("window.__notReloaded") is True
+        finally:
+            context.close()
