@@ -274,3 +274,14 @@ def test_comments_list_has_fixed_query_count(api, thread, member, other_member,
     with django_assert_num_queries(len(few.captured_queries)):
         data = api.get(url).json()
     assert data["count"] == 53
+
+
+def test_session_accepts_starts_at_and_defaults_title(api_for, facilitator, tree):
+    starts = timezone.now() + timedelta(days=1)
+    resp = api_for(facilitator).post("/api/v1/live-sessions/", {
+        "unit": tree["branch"].pk, "starts_at": starts.isoformat(),
+        "agenda": "Budget 2027\nAnything else"})
+    assert resp.status_code == 201, resp.json()
+    data = resp.json()
+    assert data["title"] == "Budget 2027" and data["live"] is False
+    assert data["ends"]  # one hour by default

@@ -97,6 +97,10 @@ class ReasonSerializer(serializers.Serializer):
 class DecideSerializer(serializers.Serializer):
     ALIASES = {"upheld": AppealOutcome.UPHELD, "uphold": AppealOutcome.UPHELD,
                "reject": AppealOutcome.UPHELD, "rejected": AppealOutcome.UPHELD,
+               "deny": AppealOutcome.UPHELD, "denied": AppealOutcome.UPHELD,
+               "keep": AppealOutcome.UPHELD, "keep_hidden": AppealOutcome.UPHELD,
+               "approve": AppealOutcome.GRANTED, "approved": AppealOutcome.GRANTED,
+               "unhide": AppealOutcome.GRANTED,
                "granted": AppealOutcome.GRANTED, "grant": AppealOutcome.GRANTED,
                "accept": AppealOutcome.GRANTED, "accepted": AppealOutcome.GRANTED,
                "overturn": AppealOutcome.GRANTED, "overturned": AppealOutcome.GRANTED,
@@ -162,8 +166,14 @@ class LiveSessionSerializer(serializers.ModelSerializer):
 
 
 class LiveSessionInputSerializer(serializers.Serializer):
+    """`starts`/`ends` (also accepted: `starts_at`/`ends_at`, `start`/`end`), or
+    `duration_minutes` (default 60); `title` defaults to the agenda's first line."""
+
+    ALIASES = {"starts_at": "starts", "start": "starts", "scheduled_for": "starts",
+               "ends_at": "ends", "end": "ends"}
     unit = serializers.IntegerField()
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  default="")
     agenda = serializers.CharField(required=False, allow_blank=True, default="",
                                    max_length=5000)
     starts = serializers.DateTimeField()
@@ -172,9 +182,18 @@ class LiveSessionInputSerializer(serializers.Serializer):
                                                 max_value=24 * 60)
     thread = serializers.IntegerField(required=False, allow_null=True, default=None)
 
+    def to_internal_value(self, data):
+        if hasattr(data, "items"):
+            data = {self.ALIASES.get(k, k): v for k, v in data.items()
+                    if not (k in self.ALIASES and self.ALIASES[k] in data)}
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         from datetime import timedelta
 
+        if not attrs.get("title"):
+            first = (attrs.get("agenda") or "").strip().splitlines()
+            attrs["title"] = (first[0] if first else "Live session")[:200]
         if not attrs.get("ends"):
             attrs["ends"] = attrs["starts"] + timedelta(
                 minutes=attrs.get("duration_minutes") or 60)
