@@ -106,6 +106,7 @@ class EditForm(forms.Form):
                             min_length=services.TITLE_MIN)
     clauses = ProposalForm.base_fields["clauses"]
     body = ProposalForm.base_fields["body"]
+    topics = ProposalForm.base_fields["topics"]
     note = forms.CharField(label=gettext_lazy("What did you change?"), required=False,
                            max_length=300)
     clean_clauses = ProposalForm.clean_clauses
@@ -157,8 +158,10 @@ def proposal_list(request):
     page = Paginator(qs, size).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    author = (Member.objects.filter(pk=filters["author"]).first()
+              if filters.get("author") else None)
     return render(request, "proposals/list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "query": query.urlencode(), "author": author,
         "feed_query": "&".join(f"{k}={filters[k]}" for k in ("unit", "topic")
                                if k in filters),
     })
@@ -234,12 +237,14 @@ def proposal_edit(request, pk: int):
     if not permissions.is_author(request.user, proposal):
         raise PermissionDenied(_("Only the proposal's authors may edit it."))
     initial = {"title": proposal.title, "body": proposal.body,
-               "clauses": "\n".join(proposal.clauses)}
+               "clauses": "\n".join(proposal.clauses),
+               "topics": [t.pk for t in proposal.topics.all()]}
     form = EditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_proposal(proposal=proposal, actor=request.user,
-                                     **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            data["topics"] = list(data["topics"])
+            services.update_proposal(proposal=proposal, actor=request.user, **data)
         except (ServiceError, ValidationError, PermissionDenied) as exc:
             _apply_errors(form, exc)
         else:

@@ -306,3 +306,13 @@ def test_detail_page_query_count_does_not_grow(make_proposal, member, other_memb
         services.support_proposal(proposal=p, member=person)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(f"/proposals/{p.pk}/")
+
+
+def test_edit_changes_topics_and_author_filter_is_named(web, make_proposal, topic, member):
+    p = make_proposal()
+    web.post(f"/proposals/{p.pk}/edit/", {"title": p.title, "body": p.body,
+                                          "clauses": "\n".join(p.clauses),
+                                          "topics": [topic.pk]})
+    assert list(p.topics.all()) == [topic]
+    html = web.get(f"/proposals/?author={member.pk}").content.decode()
+    assert f"Proposals by {member.display_name}" in html
