@@ -25,7 +25,7 @@ from .models import (
     ThreadEvent,
 )
 
-ROOTS_PER_PAGE = 30
+ROOTS_PER_PAGE = 20
 
 
 def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> QuerySet:
@@ -114,7 +114,7 @@ def thread_page(*, thread: Thread, viewer, page_number=1, per_page: int = ROOTS_
 
 def attach_reactions(comments, reacted) -> None:
     """`c.reaction_list`: [(kind, label, count, mine)] for templates."""
-    kinds = ReactionKind.choices
+    kinds = [(k, str(label)) for k, label in ReactionKind.choices]  # translate once
     for c in comments:
         counts = c.reaction_counts or {}
         c.reaction_list = [(k, label, counts.get(k, 0), (c.pk, k) in reacted)

@@ -109,7 +109,7 @@ def comment_labels() -> dict:
 def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
     """Per-comment flags and strings for the template, computed once in Python (the
     template then does simple lookups — a 5,000-comment thread's page stays fast)."""
-    stance_labels = dict(Stance.choices)
+    stance_labels = {k: str(label) for k, label in Stance.choices}  # translate once
     for c in comments:
         c.sid = str(c.pk)
         c.thread_sid = str(c.thread_id)
