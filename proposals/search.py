@@ -40,6 +40,17 @@ def search_query(q: str):
     return query
 
 
+def title_query(words: list[str]):
+    """Any of `words` (letters and digits only) among the A-weighted lexemes — title
+    and clauses — in both configurations."""
+    raw = " | ".join(f"{w}:A" for w in words)
+    query = None
+    for config in CONFIGS:
+        part = SearchQuery(raw, search_type="raw", config=config)
+        query = part if query is None else query | part
+    return query
+
+
 def apply_search(queryset: QuerySet, q: str, *, rank: bool = False) -> QuerySet:
     q = (q or "").replace("\x00", "").strip()[:200]
     if not q:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -19,7 +22,7 @@ from .models import (
     StateChange,
     Support,
 )
-from .search import apply_search, uses_postgres
+from .search import apply_search, title_query, uses_postgres
 
 ORDERINGS = {
     "newest": ("-created", "-id"),
@@ -120,11 +123,15 @@ def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
         return []
     qs = Proposal.objects.visible_to(viewer).exclude(state=State.DRAFT)
     if uses_postgres():
-        # Any of the words (OR), ranked: a title is rarely written the same way twice.
-        words = [w for w in text.replace('"', " ").split() if len(w) > 2][:12]
+        # Any of the words (OR) in titles and clauses (weight A), ranked: a title is
+        # rarely written the same way twice, and the rationale would match too much.
+        words = [w for w in re.findall(r"\w+", text) if len(w) > 2][:12]
         if not words:
             return []
-        qs = apply_search(qs, " or ".join(words), rank=True).order_by("-rank", "-id")
+        query = title_query(words)
+        qs = (qs.filter(search_vector=query)
+              .annotate(rank=SearchRank(F("search_vector"), query))
+              .order_by("-rank", "-id"))
     else:
         words = [w for w in text.split() if len(w) > 2][:12]
         if not words:

@@ -90,3 +90,17 @@ def test_gin_index_exists():
         assert "gin" in cursor.fetchone()[0].lower()
 
 
+
+
+@pg_only
+def test_similar_matches_titles_and_clauses_not_rationales(api, make_proposal):
+    make_proposal(title="Fler träd i parkerna", clauses=[], body="")
+    make_proposal(title="Billigare bussar", clauses=["att fler bussar köps in"],
+                  body="")
+    make_proposal(title="Något helt annat", clauses=[], body="Vi vill ha träd överallt.")
+    found = [f["title"] for f in api.get("/api/v1/proposals/similar/",
+                                         {"q": "Träd i parken!"}).json()]
+    assert found == ["Fler träd i parkerna"]
+    found = [f["title"] for f in api.get("/api/v1/proposals/similar/",
+                                         {"q": "nya bussar"}).json()]
+    assert found == ["Billigare bussar"]
