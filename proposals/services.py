@@ -7,6 +7,7 @@ State machine and schedule: docs/proposals.md.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -42,6 +43,8 @@ from .models import (
 )
 from .search import refresh_search_vector
 from .selectors import policy_for_unit
+
+logger = logging.getLogger(__name__)
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MAX = 20_000
@@ -380,9 +383,12 @@ def advance_due_proposals(*, now: datetime | None = None) -> int:
     """Move every proposal whose phase has ended, one step at a time, until none is
     due (catch-up after downtime walks through each missed phase, dated when it was
     scheduled). Safe with several workers: rows locked by another run are skipped and
-    each batch re-reads the state under lock. Returns the number of steps taken."""
+    each batch re-reads the state under lock. A proposal that cannot move (its data
+    is inconsistent) is logged and left for a person, without blocking the others.
+    Returns the number of steps taken."""
     now = now or timezone.now()
     steps = 0
+    stuck: set[int] = set()
     while True:
         with transaction.atomic():
             batch = list(
@@ -390,13 +396,20 @@ def advance_due_proposals(*, now: datetime | None = None) -> int:
                 .filter(state__in=[State.GATHERING_SUPPORT, State.DISCUSSION,
                                    State.FROZEN],
                         phase_ends__lte=now)
+                .exclude(pk__in=stuck)
                 .select_related("unit", "policy")
                 .order_by("phase_ends", "id")[:BATCH])
             if not batch:
                 return steps
             for proposal in batch:
-                _advance_one(proposal)
-            steps += len(batch)
+                try:
+                    with transaction.atomic():
+                        _advance_one(proposal)
+                except Exception:
+                    logger.exception("proposal %s could not move on schedule", proposal.pk)
+                    stuck.add(proposal.pk)
+                else:
+                    steps += 1
 
 
 @transaction.atomic

@@ -204,3 +204,19 @@ def test_management_command_advances_due_proposals(make_proposal):
     assert "1 scheduled state change" in out.getvalue()
     p.refresh_from_db()
     assert p.state == State.EXPIRED
+
+
+def test_one_inconsistent_proposal_does_not_block_the_schedule(make_proposal, other_member,
+                                                               caplog):
+    broken = services.support_proposal(proposal=make_proposal(), member=other_member)
+    fine = make_proposal(title="Ett annat förslag")
+    # Someone edited the database by hand: it claims to have been frozen already.
+    StateChange.objects.create(proposal=broken, from_state="discussion", to_state="frozen",
+                               at=timezone.now(), cause="schedule")
+    move_past_deadline(broken)
+    move_past_deadline(fine)
+    assert services.advance_due_proposals() == 1
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert (broken.state, fine.state) == (State.DISCUSSION, State.EXPIRED)
+    assert "could not move on schedule" in caplog.text
