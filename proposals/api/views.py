@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from deliberation.members.models import Unit
@@ -30,6 +31,17 @@ from .serializers import (
     SupportSerializer,
     TopicSerializer,
 )
+
+
+class WriteThrottle(ScopedRateThrottle):
+    """Creating proposals and amendments: `THROTTLE_WRITE` per member (reads are free)."""
+
+    scope_attr = "throttle_scope"
+
+    def allow_request(self, request, view):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
 
 
 class TopicListView(generics.ListAPIView):
@@ -82,6 +94,8 @@ class ProposalListView(generics.ListCreateAPIView):
     """Proposals visible to you (published ones and your own drafts)."""
 
     serializer_class = ProposalSerializer
+    throttle_classes = [WriteThrottle]
+    throttle_scope = "write"
 
     def get_queryset(self):
         return selectors.list_proposals(viewer=self.request.user,
@@ -207,6 +221,8 @@ class RevisionDiffView(APIView):
 class AmendmentListView(generics.ListCreateAPIView):
     serializer_class = AmendmentSerializer
     pagination_class = None
+    throttle_classes = [WriteThrottle]
+    throttle_scope = "write"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -448,3 +448,23 @@ def test_openapi_schema_lists_proposal_endpoints(api):
     for path in ["/api/v1/proposals/", "/api/v1/proposals/{id}/support/",
                  "/api/v1/proposals/{id}/revisions/diff/", "/api/v1/follows/"]:
         assert path in paths
+
+
+def test_creating_is_throttled_reading_is_not(api, tree):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "write": "3/min"}
+    original = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = rates
+    try:
+        codes = [api.post("/api/v1/proposals/", {"title": f"Förslag nummer {i}",
+                                                 "unit": tree["branch"].pk},
+                          format="json").status_code for i in range(4)]
+        assert codes == [201, 201, 201, 429]
+        assert "detail" in api.post("/api/v1/proposals/", {"title": "Ett till förslag",
+                                                           "unit": tree["branch"].pk},
+                                    format="json").json()
+        assert all(api.get("/api/v1/proposals/").status_code == 200 for _ in range(5))
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = original
