@@ -285,3 +285,48 @@ def test_session_accepts_starts_at_and_defaults_title(api_for, facilitator, tree
     data = resp.json()
     assert data["title"] == "Budget 2027" and data["live"] is False
     assert data["ends"]  # one hour by default
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_thread_list_and_moderation_log_have_fixed_query_counts(api, tree, member,
+                                                                 moderator):
+    from deliberation.discussions.services import create_thread
+
+    def grow(n):
+        for i in range(n):
+            t = create_thread(title=f"t{i}", unit=tree["branch"], actor=member)
+            c = post_comment(thread=t, author=member, body="x", enforce_rate=False)
+            hide_comment(comment=c, moderator=moderator, reason="r")
+
+    grow(2)
+    api.get("/api/v1/threads/")
+    few = {url: _count_queries(api, url) for url in
+           ["/api/v1/threads/", "/api/v1/moderation-log/", "/api/v1/live-sessions/"]}
+    grow(15)
+    many = {url: _count_queries(api, url) for url in few}
+    assert many == few
+
+
+def test_moderation_page_has_fixed_query_count(client, tree, member, moderator):
+    from deliberation.discussions.services import create_thread
+
+    def grow(n):
+        for i in range(n):
+            t = create_thread(title=f"t{i}", unit=tree["branch"], actor=member)
+            c = post_comment(thread=t, author=member, body="x", enforce_rate=False)
+            hide_comment(comment=c, moderator=moderator, reason="r")
+
+    grow(2)
+    client.force_login(moderator)
+    client.get("/moderation/")
+    few = _count_queries(client, "/moderation/")
+    grow(15)
+    assert _count_queries(client, "/moderation/") == few
