@@ -126,3 +126,34 @@ def test_websocket_refusals_on_a_real_server(live_database, asgi_servers):
                     pass
 
     run_async(scenario, timeout=60)
+
+
+def test_presence_counts_members_across_processes(live_database, asgi_servers):
+    import redis
+
+    redis_url = redis_url_for(12)
+    redis.Redis.from_url(redis_url).flushdb()
+    env = clean_env(DATABASE_URL=live_database, REDIS_URL=redis_url,
+                    CHANNEL_PREFIX="e2elive", CACHE_PREFIX="e2elive")
+    world = run_django(env, SETUP)
+    a, b = asgi_servers(2, env)
+    tid = world["thread"]
+
+    async def presence(ws, want, timeout=10.0):
+        async with asyncio.timeout(timeout):
+            while True:
+                event = json.loads(await ws.recv())
+                if event["type"] == "presence.changed" and event["data"]["count"] == want:
+                    return True
+
+    async def scenario():
+        async with websockets.connect(
+                f"{a['ws']}/ws/threads/{tid}/?token={world['reader']}") as on_a:
+            assert await presence(on_a, 1)
+            async with websockets.connect(
+                    f"{b['ws']}/ws/threads/{tid}/?token={world['writer']}") as on_b:
+                assert await presence(on_a, 2)  # joined through the other process
+                assert await presence(on_b, 2)
+            assert await presence(on_a, 1)  # and left again
+
+    run_async(scenario, timeout=60)
