@@ -172,3 +172,19 @@ def support_by_day(proposal: Proposal) -> list[tuple]:
     return list(Support.objects.filter(proposal=proposal)
                 .annotate(day=TruncDate("created")).values("day")
                 .annotate(n=Count("id")).order_by("day").values_list("day", "n"))
+
+
+def ballot_group(proposal: Proposal) -> list[Proposal]:
+    """For the voting area: the proposal and its published alternatives (the original
+    first), which go on one ranked ballot together."""
+    root_id = proposal.alternative_to_id or proposal.pk
+    return [*Proposal.objects.filter(pk=root_id),
+            *Proposal.objects.filter(alternative_to_id=root_id).exclude(state=State.DRAFT)
+            .order_by("created", "id")]
+
+
+def amendments_to_vote(proposal: Proposal) -> QuerySet:
+    """For the voting area: amendments that go to the vote beside the proposal."""
+    from .models import AmendmentState
+
+    return Amendment.objects.filter(proposal=proposal, state=AmendmentState.TO_VOTE)

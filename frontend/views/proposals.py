@@ -333,10 +333,7 @@ def _running_totals(days) -> list[tuple]:
 
 
 def _alternative_group(proposal: Proposal) -> list[Proposal]:
-    root_id = proposal.alternative_to_id or proposal.pk
-    group = list(Proposal.objects.filter(pk=root_id).only("id", "title", "state")) + list(
-        Proposal.objects.filter(alternative_to_id=root_id).exclude(state=State.DRAFT)
-        .only("id", "title", "state").order_by("created", "id"))
+    group = selectors.ballot_group(proposal)
     return group if len(group) > 1 else []
 
 

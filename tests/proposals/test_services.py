@@ -220,3 +220,21 @@ def test_one_inconsistent_proposal_does_not_block_the_schedule(make_proposal, ot
     fine.refresh_from_db()
     assert (broken.state, fine.state) == (State.DISCUSSION, State.EXPIRED)
     assert "could not move on schedule" in caplog.text
+
+
+def test_voting_hooks_group_and_amendments(make_proposal, member, other_member):
+    from proposals import selectors
+
+    original = services.support_proposal(proposal=make_proposal(body="Fler bussar."),
+                                         member=other_member)
+    amendment = services.create_amendment(proposal=original, actor=other_member,
+                                          original="Fler", replacement="Elektriska")
+    services.support_amendment(amendment=amendment, member=member)
+    alt = services.create_proposal(actor=other_member, title="Hellre spårvagnar",
+                                   alternative_to=original, publish=True)
+    services.create_proposal(actor=other_member, title="Ett utkast till alternativ",
+                             alternative_to=original)
+    assert [p.pk for p in selectors.ballot_group(alt)] == [original.pk, alt.pk]
+    move_past_deadline(original)
+    services.advance_due_proposals()
+    assert list(selectors.amendments_to_vote(original)) == [amendment]
