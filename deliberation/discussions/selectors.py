@@ -153,14 +153,27 @@ def moderated_unit_filter(member, prefix: str = "thread__unit__") -> Q | None:
     return q
 
 
-def open_flags_for(member) -> list:
+def open_flags_qs(member) -> QuerySet:
+    """Unresolved flags on visible comments in the units the member moderates."""
     q = moderated_unit_filter(member, "comment__thread__unit__")
     if q is None:
-        return []
-    return list(Flag.objects.filter(q, resolved__isnull=True, comment__hidden=False,
-                                    comment__deleted__isnull=True)
-                .select_related("comment", "comment__author", "comment__thread", "member")
-                .order_by("created")[:200])
+        return Flag.objects.none()
+    return (Flag.objects.filter(q, resolved__isnull=True, comment__hidden=False,
+                                comment__deleted__isnull=True)
+            .select_related("comment", "comment__author", "comment__thread", "member")
+            .order_by("created", "id"))
+
+
+def open_flags_for(member) -> list:
+    return list(open_flags_qs(member)[:200])
+
+
+def flag_counts(comment_ids) -> dict[int, int]:
+    """Open flags per comment (shown to moderators on the thread page)."""
+    from django.db.models import Count
+
+    return dict(Flag.objects.filter(comment_id__in=list(comment_ids), resolved__isnull=True)
+                .values_list("comment_id").annotate(n=Count("id")).values_list("comment_id", "n"))
 
 
 def open_appeals_for(member) -> list:

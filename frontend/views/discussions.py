@@ -102,7 +102,7 @@ def comment_labels() -> dict:
         "delete": _("Delete"), "appeal": _("Appeal"), "flag": _("Flag"),
         "restore": _("Restore"), "hide": _("Hide"), "reply": _("Reply"),
         "your_reply": _("Your reply"), "your_stance": _("Your stance"),
-        "post_reply": _("Post reply"), "stance_options": mark_safe(options),  # noqa: S308
+        "post_reply": _("Post reply"), "flagged": _("Flagged:"), "stance_options": mark_safe(options),  # noqa: S308
     }
 
 
@@ -182,6 +182,10 @@ def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dic
         shown = [c for root in tp.roots for c in _walk(root)]
     decorate(shown, viewer=request.user, can_post=ctx["can_post"],
              moderator=ctx["moderator"])
+    if ctx["moderator"]:  # moderators see open flags on the page (one query)
+        counts = selectors.flag_counts(c.pk for c in shown)
+        for c in shown:
+            c.open_flags = counts.get(c.pk, 0)
     ctx["t"] = comment_labels()
     ctx["can_session"] = perms.can_run_live_session(request.user, thread.unit)
     return ctx

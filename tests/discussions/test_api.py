@@ -330,3 +330,14 @@ def test_moderation_page_has_fixed_query_count(client, tree, member, moderator):
     few = _count_queries(client, "/moderation/")
     grow(15)
     assert _count_queries(client, "/moderation/") == few
+
+
+def test_moderators_see_open_flags_until_they_act(api_for, comment, member, moderator):
+    api_for(member).post(f"/api/v1/comments/{comment.pk}/flags/", {"reason": "spam"})
+    assert api_for(member).get("/api/v1/flags/").json()["count"] == 0  # not a moderator
+    flags = api_for(moderator).get("/api/v1/flags/").json()
+    assert flags["count"] == 1
+    assert flags["results"][0]["comment"] == comment.pk
+    assert flags["results"][0]["flagged_by"]["id"] == member.pk
+    api_for(moderator).post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "spam"})
+    assert api_for(moderator).get("/api/v1/flags/").json()["count"] == 0

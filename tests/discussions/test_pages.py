@@ -252,3 +252,13 @@ def test_thread_block_embeds_full_thread_without_n_plus_one(rf, member, other_me
         html = tpl.render(Context({"thread": thread, "request": request, "user": member}))
     assert len(re.findall(r'data-comment="\d+"', html)) == 20  # one page of 20
     assert 'data-thread-live' in html
+
+
+def test_moderator_sees_flag_count_on_the_thread(client, member, comment, moderator):
+    from deliberation.discussions.services import flag_comment
+
+    flag_comment(comment=comment, member=member, reason="rude")
+    client.force_login(member)
+    assert "Flagged:" not in client.get(f"/threads/{comment.thread_id}/").content.decode()
+    client.force_login(moderator)
+    assert "Flagged: 1" in client.get(f"/threads/{comment.thread_id}/").content.decode()

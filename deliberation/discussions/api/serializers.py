@@ -125,6 +125,16 @@ class FlagSerializer(serializers.Serializer):
     created = serializers.DateTimeField()
 
 
+class OpenFlagSerializer(FlagSerializer):
+    """For moderators: who flagged what, with the comment's thread."""
+
+    thread = serializers.IntegerField(source="comment.thread_id")
+    flagged_by = serializers.SerializerMethodField()
+
+    def get_flagged_by(self, obj) -> dict:
+        return author_payload(obj.member)
+
+
 class ModerationActionSerializer(serializers.ModelSerializer):
     moderator = serializers.SerializerMethodField()
     thread_title = serializers.CharField(source="thread.title", read_only=True)

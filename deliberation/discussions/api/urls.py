@@ -21,6 +21,7 @@ urlpatterns = [
          name="api-comment-restore"),
     path("comments/<int:pk>/appeal/", views.CommentAppealView.as_view(),
          name="api-comment-appeal"),
+    path("flags/", views.OpenFlagListView.as_view(), name="api-flags"),
     path("appeals/", views.AppealListView.as_view(), name="api-appeals"),
     path("appeals/<int:pk>/decide/", views.AppealDecideView.as_view(),
          name="api-appeal-decide"),

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
-from deliberation.discussions.models import Appeal, Comment, LiveSession, Thread
+from deliberation.discussions.models import Appeal, Comment, Flag, LiveSession, Thread
 from deliberation.members.models import Unit
 
 from .serializers import (
@@ -28,6 +28,7 @@ from .serializers import (
     LiveSessionSerializer,
     MinutesSerializer,
     ModerationActionSerializer,
+    OpenFlagSerializer,
     ReactionInputSerializer,
     ReasonSerializer,
     ThreadInputSerializer,
@@ -248,6 +249,18 @@ class CommentFlagsView(APIView):
         flag = services.flag_comment(comment=_comment(request, pk), member=request.user,
                                      reason=data.validated_data["reason"])
         return Response(FlagSerializer(flag).data, status=201)
+
+
+class OpenFlagListView(generics.ListAPIView):
+    """Moderators: unresolved flags on visible comments in the units they moderate
+    (empty for everyone else). Hiding or restoring a comment resolves its flags."""
+
+    serializer_class = OpenFlagSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Flag.objects.none()
+        return selectors.open_flags_qs(self.request.user)
 
 
 class _ModerationView(APIView):
