@@ -26,6 +26,7 @@ from deliberation.discussions.models import (
     AppealOutcome,
     Comment,
     LiveSession,
+    ReactionKind,
     Stance,
     Thread,
 )
@@ -102,7 +103,8 @@ def comment_labels() -> dict:
         "delete": _("Delete"), "appeal": _("Appeal"), "flag": _("Flag"),
         "restore": _("Restore"), "hide": _("Hide"), "reply": _("Reply"),
         "your_reply": _("Your reply"), "your_stance": _("Your stance"),
-        "post_reply": _("Post reply"), "flagged": _("Flagged:"), "stance_options": mark_safe(options),  # noqa: S308
+        "post_reply": _("Post reply"), "flagged": _("Flagged:"),
+        **{f"stance_{k}": str(label) for k, label in Stance.choices}, "stance_options": mark_safe(options),  # noqa: S308
     }
 
 
@@ -126,6 +128,25 @@ def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
         c.can_reply = can_post
         c.mod_action = ("restore" if c.hidden else "hide") if moderator and alive else ""
         c.reactions_html = reactions_html(c)
+
+
+def placeholder_comment(thread, *, can_post: bool, moderator: bool):
+    """A blank comment rendered into a <template> once per page: live.js clones it for
+    each new comment (id `__CID__`) and fills in the author (as text), the time and the
+    server-sanitised body — so a thousand viewers do not each fetch a fragment."""
+    from types import SimpleNamespace
+
+    c = SimpleNamespace(
+        pk="__CID__", sid="__CID__", thread_id=thread.pk, thread_sid=str(thread.pk),
+        stance="neutral", stance_label=str(Stance.NEUTRAL.label), hidden=False,
+        deleted=None, hidden_reason="", author=SimpleNamespace(display_name=""),
+        created_iso="", created_text="", show_edited=False, can_see_text=True,
+        shown_html="", body_html="", is_own=False, can_edit=False, can_appeal=False,
+        can_react=can_post, can_flag=can_post, can_reply=can_post, open_flags=0,
+        mod_action="hide" if moderator else "", reaction_counts={}, children=[])
+    c.reaction_list = [(k, str(label), 0, False) for k, label in ReactionKind.choices]
+    c.reactions_html = reactions_html(c)
+    return c
 
 
 def reactions_html(c) -> str:
@@ -187,6 +208,8 @@ def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dic
         for c in shown:
             c.open_flags = counts.get(c.pk, 0)
     ctx["t"] = comment_labels()
+    ctx["placeholder"] = placeholder_comment(thread, can_post=ctx["can_post"],
+                                             moderator=ctx["moderator"])
     ctx["can_session"] = perms.can_run_live_session(request.user, thread.unit)
     return ctx
 

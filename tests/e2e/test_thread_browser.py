@@ -33,6 +33,9 @@ def test_comment_appears_live_in_the_other_browser(embedded_server, browser):
                 for _ in range(2)]
     try:
         writer, reader = (ctx.new_page() for ctx in contexts)
+        fragments: list[str] = []
+        reader.on("request", lambda r: fragments.append(r.url) if "/fragment/" in r.url
+                  else None)
         errors: list[str] = []
         for pg in (writer, reader):
             pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -55,6 +58,7 @@ def test_comment_appears_live_in_the_other_browser(embedded_server, browser):
         expect(comment.locator(".comment-body strong")).to_have_text("Anna")
         expect(comment.locator(".stance-badge")).to_have_text("For")
         assert reader.evaluate("window.__notReloaded") is True  # no reload happened
+        assert fragments == []  # built from the page's template, no request per viewer
 
         # a reaction by the reader updates the writer's count live
         writer_count = writer.locator(".comment").filter(has_text="Live from Anna").locator(

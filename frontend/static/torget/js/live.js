@@ -108,7 +108,7 @@ class LiveThread {
       case "comment.hidden":
       case "comment.restored":
       case "comment.deleted":
-        return this.replace(data.id || event.id);
+        return this.replace(data, data.id || event.id);
       case "reaction.changed":
         for (const el of this.root.querySelectorAll(`[data-reaction-count^="${Number(event.id)}:"]`)) {
           const kind = el.dataset.reactionCount.split(":")[1];
@@ -144,6 +144,76 @@ class LiveThread {
     }
   }
 
+  // Build a comment from the page's <template> (rendered by the server for this
+  // viewer) and the event: the author's name goes in as text, the body is the
+  // server-sanitised body_html. Viewers who may see more than the event carries
+  // (the author, moderators) fetch the server-rendered fragment instead.
+  privilegedFor(data) {
+    const viewer = this.root.dataset.viewer;
+    return this.root.dataset.privileged === "1" ||
+      (viewer && data.author && String(data.author.id) === viewer);
+  }
+
+  build(data) {
+    const template = this.root.querySelector("template[data-comment-template]");
+    if (!template) return null;
+    const id = String(Number(data.id));
+    const content = parseHTML(template.innerHTML.replaceAll("__CID__", id));
+    const article = content.querySelector("article");
+    if (!article) return null;
+    const stance = STANCES.includes(data.stance) ? data.stance : "neutral";
+    article.classList.remove("comment-neutral");
+    article.classList.add(`comment-${stance}`);
+    const badge = article.querySelector("[data-stance-badge]");
+    if (badge) {
+      badge.className = `stance-badge stance-badge-${stance}`;
+      badge.textContent = this.root.dataset[`label${stance[0].toUpperCase()}${stance.slice(1)}`] || stance;
+    }
+    const author = article.querySelector("[data-author]");
+    if (author && data.author) author.textContent = data.author.name || data.author.username || "";
+    const time = article.querySelector("time");
+    if (time && data.created) {
+      const when = new Date(data.created);
+      time.dateTime = data.created;
+      const pad = (n) => String(n).padStart(2, "0");
+      time.textContent = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+    }
+    if (data.edited && !data.deleted && time) {
+      const link = document.createElement("a");
+      link.className = "muted small";
+      link.href = `/comments/${id}/history/`;
+      link.textContent = this.root.dataset.labelEdited || "edited";
+      time.parentElement.after(link);
+    }
+    const body = article.querySelector(".comment-body");
+    if (data.deleted || data.hidden) {
+      const note = document.createElement("p");
+      note.className = "comment-placeholder muted";
+      note.textContent = data.deleted
+        ? this.root.dataset.labelDeleted
+        : `${this.root.dataset.labelHidden} ${data.reason ? `${this.root.dataset.labelReason} ${data.reason}` : ""}`;
+      if (body) body.replaceWith(note);
+      article.classList.add(data.deleted ? "is-deleted" : "is-hidden");
+      article.querySelector(".comment-actions")?.remove();
+      article.querySelector(".reply")?.remove();
+    } else if (body) {
+      body.innerHTML = data.body_html || ""; // sanitised on the server (nh3)
+    }
+    for (const el of article.querySelectorAll("[data-reaction-count]")) {
+      const kind = el.dataset.reactionCount.split(":")[1];
+      el.textContent = String((data.reactions || {})[kind] || 0);
+    }
+    return article;
+  }
+
+  async render(data) {
+    if (this.privilegedFor(data)) {
+      const content = await this.fragment(data.id);
+      return content ? content.querySelector("article") : null;
+    }
+    return this.build(data);
+  }
+
   async insert(data) {
     if (!this.conversation || document.getElementById(`c-${data.id}`)) return;
     const parentList = data.parent
@@ -158,12 +228,12 @@ class LiveThread {
       }
       return;
     }
-    const content = await this.fragment(data.id);
-    if (!content || document.getElementById(`c-${data.id}`)) return;
+    const article = await this.render(data);
+    if (!article || document.getElementById(`c-${data.id}`)) return;
     const item = document.createElement("li");
     item.className = "comment-item";
     item.dataset.commentItem = String(data.id);
-    item.append(content);
+    item.append(article);
     const replies = document.createElement("ol");
     replies.className = "comment-list replies";
     replies.dataset.replies = String(data.id);
@@ -171,20 +241,21 @@ class LiveThread {
     const empty = parentList.querySelector(":scope > [data-empty]");
     if (empty) empty.remove();
     parentList.append(item);
-    item.querySelector(".comment")?.classList.add("is-new");
+    article.classList.add("is-new");
     const who = data.author && data.author.name ? data.author.name : "";
     this.announce(`${this.root.dataset.msgNew || "New comment"}: ${who}`);
   }
 
-  async replace(commentId) {
+  async replace(data, commentId) {
     const current = document.getElementById(`c-${Number(commentId)}`);
     if (!current) return;
-    const content = await this.fragment(commentId);
-    if (!content) return;
-    const article = content.querySelector("article");
-    if (article) current.replaceWith(article);
+    const article = data && data.author ? await this.render(data) : null;
+    const fresh = article || (await this.fragment(commentId))?.querySelector("article");
+    if (fresh) current.replaceWith(fresh);
   }
 }
+
+const STANCES = ["for", "against", "question", "neutral"];
 
 if ("WebSocket" in window) {
   for (const root of document.querySelectorAll("[data-thread-live]")) {
