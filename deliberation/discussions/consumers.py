@@ -177,7 +177,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             current = await _last_seq(self.thread_id)
             # A client "ahead" of the stream (a seq from another database) gets what
             # happened since it connected.
-            last = after if after <= current else min(sent_low, current)
+            start = after if after <= current else min(sent_low, current)
+            last = start
             while True:
                 batch = await _events_between(self.thread_id, last, None, REPLAY_BATCH)
                 for event in batch:
@@ -187,7 +188,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
                 if len(batch) < REPLAY_BATCH:
                     break
             self.last_sent = max(last, sent_high)
-            self.live_from = last if after > current else after
+            self.live_from = start
         finally:
             self.replaying = False
         buffered, self.buffer = sorted(self.buffer, key=lambda e: e["seq"]), []
@@ -208,10 +209,13 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         if seq <= self.last_sent:
             return  # already sent (by replay or earlier)
-        if seq > self.last_sent + 1:  # something went missing or arrived out of order
-            for missing in await _events_between(self.thread_id, self.last_sent, seq,
-                                                 REPLAY_BATCH):
-                await self.send_json(missing)
-                self.last_sent = missing["seq"]
+        while seq > self.last_sent + 1:  # something went missing or arrived out of order
+            missing = await _events_between(self.thread_id, self.last_sent, seq,
+                                            REPLAY_BATCH)
+            for older in missing:
+                await self.send_json(older)
+                self.last_sent = older["seq"]
+            if len(missing) < REPLAY_BATCH:
+                break
         await self.send_json(event)
         self.last_sent = seq

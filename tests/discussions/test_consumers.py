@@ -303,3 +303,30 @@ async def test_resume_with_a_seq_from_the_future_starts_over():
     await post(thread=thread, author=author, body="two")
     assert (await next_event(comm))["seq"] == 2
     await comm.disconnect()
+
+
+async def test_resume_and_gap_fill_work_in_batches(monkeypatch):
+    from deliberation.discussions import consumers, services
+
+    monkeypatch.setattr(consumers, "REPLAY_BATCH", 3)
+    world = await setup_world()
+    thread, author = world["thread"], world["author"]
+    for i in range(7):
+        await post(thread=thread, author=author, body=f"old {i}", enforce_rate=False)
+    comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][author])
+    await comm.send_json_to({"type": "resume", "after_seq": 0})
+    assert [(await next_event(comm))["seq"] for _ in range(7)] == list(range(1, 8))
+
+    def silent(n):
+        from unittest import mock
+
+        with mock.patch.object(services, "publish_on_commit"):
+            for i in range(n):
+                post_comment(thread=thread, author=author, body=f"lost {i}",
+                             enforce_rate=False)
+
+    await database_sync_to_async(silent)(5)  # seq 8..12 never published
+    await post(thread=thread, author=author, body="found", enforce_rate=False)
+    assert [(await next_event(comm))["seq"] for _ in range(6)] == list(range(8, 14))
+    assert await no_stream_event(comm)
+    await comm.disconnect()
