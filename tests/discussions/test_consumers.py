@@ -197,8 +197,6 @@ async def test_a_gap_in_live_events_is_filled_from_the_database():
     thread, author = world["thread"], world["author"]
     comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][author])
     # An event stored without being published (as if the layer lost it) ...
-    from django.test.utils import CaptureQueriesContext  # noqa: F401
-
     from deliberation.discussions import services
 
     def silent_post():
