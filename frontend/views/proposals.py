@@ -5,6 +5,7 @@ plain form (POST-redirect-GET); htmx and a websocket only enhance."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -306,6 +307,7 @@ def proposal_detail(request, pk: int):
                                   and permissions.can_support(user, proposal)),
         "group": _alternative_group(proposal),
         "chart": support_chart(proposal),
+        "timeline": timeline(proposal),
         "state_labels_json": json.dumps({k: str(v) for k, v in State.choices}),
         "support_percent": min(100, round(100 * proposal.support_count
                                           / proposal.support_needed))
@@ -346,6 +348,34 @@ def support_chart(proposal: Proposal) -> dict | None:
     points.append(f"{x(end)},{y(total)}")
     return {"line": True, "points": " ".join(points), "quorum_y": y(proposal.support_needed),
             "width": CHART_W, "height": CHART_H, "rows": rows, "start": start, "end": end}
+
+
+PHASES = [State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VOTING]
+
+
+def timeline(proposal: Proposal) -> list[dict]:
+    """The phases with when each began (past), ends (current) or would begin on
+    schedule (future), from the state history and the proposal's policy."""
+    if proposal.state not in PHASES:
+        return []
+    policy = proposal.policy or selectors.policy_for_unit(proposal.unit)
+    began = {sc.to_state: sc.at for sc in proposal.state_changes.all()}
+    days = {State.DISCUSSION: policy.discussion_days, State.FROZEN: policy.freeze_days,
+            State.VOTING: policy.voting_days}
+    current = PHASES.index(proposal.state)
+    rows, cursor = [], proposal.phase_ends
+    for i, state in enumerate(PHASES):
+        row = {"state": state, "label": State(state).label}
+        if i < current:
+            row.update(status="done", starts=began.get(state))
+        elif i == current:
+            row.update(status="current", starts=began.get(state), ends=proposal.phase_ends)
+        else:
+            row.update(status="planned", starts=cursor)
+            if cursor is not None:
+                cursor = cursor + timedelta(days=days[state])
+        rows.append(row)
+    return rows
 
 
 def _running_totals(days) -> list[tuple]:

@@ -316,3 +316,16 @@ def test_edit_changes_topics_and_author_filter_is_named(web, make_proposal, topi
     assert list(p.topics.all()) == [topic]
     html = web.get(f"/proposals/?author={member.pk}").content.decode()
     assert f"Proposals by {member.display_name}" in html
+
+
+def test_timeline_shows_past_current_and_planned_phases(make_proposal, other_member,
+                                                         member):
+    from proposals import services
+
+    p = services.support_proposal(proposal=make_proposal(), member=other_member)
+    html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
+    section = html[html.index('id="timeline-h"'):html.index('id="hist-h"')]
+    assert section.count('class="timeline-done"') == 1
+    assert 'class="timeline-current" aria-current="step"' in section
+    assert section.count('class="timeline-planned"') == 2
+    assert "now, until" in section and "if on schedule" in section
