@@ -75,7 +75,7 @@ def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
                    topic: int | None = None, author: int | None = None,
                    followed: bool = False, q: str | None = None,
                    ordering: str | None = None, open_only: bool = False,
-                   units=None) -> QuerySet:
+                   units=None, subunits: bool = False) -> QuerySet:
     """The proposals a member finds (published ones and their own drafts), filtered;
     `units` narrows to a set of unit ids (e.g. where the member takes part)."""
     qs = base_queryset(viewer=viewer)
@@ -85,7 +85,10 @@ def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
         qs = qs.filter(state=state)
     elif open_only:
         qs = qs.filter(state__in=OPEN_STATES)
-    if unit:
+    if unit and subunits:
+        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first() or "-"
+        qs = qs.filter(unit__path__startswith=path)
+    elif unit:
         qs = qs.filter(unit_id=unit)
     if topic:
         qs = qs.filter(pk__in=Proposal.topics.through.objects.filter(

@@ -49,6 +49,8 @@ class FilterForm(forms.Form):
         ("newest", gettext_lazy("Newest")),
         ("most_supported", gettext_lazy("Most supported")),
         ("closing_soon", gettext_lazy("Closing soon"))])
+    subunits = forms.BooleanField(label=gettext_lazy("Include the units below"),
+                                  required=False)
     followed = forms.BooleanField(label=gettext_lazy("Only proposals I follow"),
                                   required=False)
     author = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -597,7 +599,8 @@ def home_section(request):
 def unit_section(request, unit):
     if not request.user.is_authenticated:
         return None
-    items = with_cards(selectors.list_proposals(viewer=request.user, unit=unit.pk)[:6])
+    items = with_cards(selectors.list_proposals(viewer=request.user, unit=unit.pk,
+                                                subunits=True)[:6])
     return {"template": "proposals/_section.html", "items": items, "unit": unit}
 
 

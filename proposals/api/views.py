@@ -76,6 +76,7 @@ def list_filters(params) -> dict:
         "topic": _int_param(params, "topic"),
         "author": _int_param(params, "author"),
         "followed": params.get("followed") in ("1", "true", "yes", "on"),
+        "subunits": params.get("subunits") in ("1", "true", "yes", "on"),
         "q": (params.get("q") or "").strip()[:200] or None,
         "ordering": ordering,
     }
@@ -85,6 +86,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("state", str, enum=State.values),
     OpenApiParameter("unit", int), OpenApiParameter("topic", int),
     OpenApiParameter("author", int), OpenApiParameter("followed", bool),
+    OpenApiParameter("subunits", bool, description="with `unit`: include units below it"),
     OpenApiParameter("q", str, description="Full-text search (Swedish and English)"),
     OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
 ]

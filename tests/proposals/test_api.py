@@ -468,3 +468,12 @@ def test_creating_is_throttled_reading_is_not(api, tree):
         assert all(api.get("/api/v1/proposals/").status_code == 200 for _ in range(5))
     finally:
         SimpleRateThrottle.THROTTLE_RATES = original
+
+
+def test_unit_filter_with_subunits(api, make_proposal, tree):
+    branch = make_proposal(title="I avdelningen")
+    district = make_proposal(title="I distriktet", unit=tree["district"])
+    make_proposal(title="Nationellt", unit=tree["national"])
+    ids = lambda q: {r["id"] for r in api.get(f"/api/v1/proposals/{q}").json()["results"]}  # noqa: E731
+    assert ids(f"?unit={tree['district'].pk}") == {district.pk}
+    assert ids(f"?unit={tree['district'].pk}&subunits=1") == {district.pk, branch.pk}

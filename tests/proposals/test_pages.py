@@ -329,3 +329,11 @@ def test_timeline_shows_past_current_and_planned_phases(make_proposal, other_mem
     assert 'class="timeline-current" aria-current="step"' in section
     assert section.count('class="timeline-planned"') == 2
     assert "now, until" in section and "if on schedule" in section
+
+
+def test_list_page_subunits_checkbox(web, make_proposal, tree):
+    make_proposal(title="Avdelningens förslag")
+    unit = tree["municipality"].pk
+    assert "Avdelningens förslag" not in web.get(f"/proposals/?unit={unit}").content.decode()
+    assert "Avdelningens förslag" in web.get(
+        f"/proposals/?unit={unit}&subunits=on").content.decode()
