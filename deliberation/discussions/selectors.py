@@ -28,8 +28,17 @@ from .models import (
 ROOTS_PER_PAGE = 20
 
 
+def with_live_now(qs: QuerySet) -> QuerySet:
+    """Annotate `live_now`: a live session of the thread is running (highlighted)."""
+    from django.db.models import Exists, OuterRef
+
+    now = timezone.now()
+    return qs.annotate(live_now=Exists(LiveSession.objects.filter(
+        thread=OuterRef("pk"), closed__isnull=True, starts__lte=now, ends__gt=now)))
+
+
 def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> QuerySet:
-    qs = Thread.objects.select_related("unit", "created_by")
+    qs = with_live_now(Thread.objects.select_related("unit", "created_by"))
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     if kind:
@@ -38,7 +47,7 @@ def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> Quer
 
 
 def get_thread(pk: int) -> Thread:
-    return Thread.objects.select_related("unit", "created_by").get(pk=pk)
+    return with_live_now(Thread.objects.select_related("unit", "created_by")).get(pk=pk)
 
 
 def comments_of(thread_id: int) -> QuerySet:

@@ -341,3 +341,14 @@ def test_moderators_see_open_flags_until_they_act(api_for, comment, member, mode
     assert flags["results"][0]["flagged_by"]["id"] == member.pk
     api_for(moderator).post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "spam"})
     assert api_for(moderator).get("/api/v1/flags/").json()["count"] == 0
+
+
+def test_threads_show_when_a_session_is_live(api_for, facilitator, member, tree):
+    now = timezone.now()
+    resp = api_for(facilitator).post("/api/v1/live-sessions/", {
+        "unit": tree["branch"].pk, "title": "Now", "starts": now.isoformat(),
+        "ends": (now + timedelta(hours=1)).isoformat()})
+    tid = resp.json()["thread"]
+    listed = api_for(member).get(f"/api/v1/threads/?unit={tree['branch'].pk}").json()
+    assert [(t["id"], t["live_now"]) for t in listed["results"]] == [(tid, True)]
+    assert api_for(member).get(f"/api/v1/threads/{tid}/").json()["live_now"] is True

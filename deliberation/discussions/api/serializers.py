@@ -19,11 +19,15 @@ from deliberation.markdown import render_markdown
 class ThreadSerializer(serializers.ModelSerializer):
     created_by = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    live_now = serializers.SerializerMethodField()
 
     class Meta:
         model = Thread
         fields = ["id", "title", "unit", "kind", "created_by", "created", "last_seq",
-                  "comment_count", "last_activity", "url"]
+                  "comment_count", "last_activity", "live_now", "url"]
+
+    def get_live_now(self, obj) -> bool:
+        return bool(getattr(obj, "live_now", False))
 
     def get_created_by(self, obj) -> dict | None:
         return author_payload(obj.created_by) if obj.created_by_id else None

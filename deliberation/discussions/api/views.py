@@ -107,14 +107,15 @@ class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
             return Response({"unit": [_("No such unit.")]}, status=400)
         thread = services.open_thread(title=data.validated_data["title"], unit=unit,
                                       actor=request.user)
-        return Response(ThreadSerializer(thread).data, status=201)
+        return Response(ThreadSerializer(selectors.get_thread(thread.pk)).data, status=201)
 
 
 class ThreadDetailView(generics.RetrieveAPIView):
     serializer_class = ThreadSerializer
 
     def get_object(self):
-        return _readable_thread(self.request, self.kwargs["pk"])
+        _readable_thread(self.request, self.kwargs["pk"])
+        return selectors.get_thread(self.kwargs["pk"])
 
 
 class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
