@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from deliberation.members.models import RoleAssignment
@@ -43,7 +43,7 @@ def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> Quer
         qs = qs.filter(unit_id=unit_id)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("-last_activity", "-created", "-id")
+    return qs.order_by(F("last_activity").desc(nulls_last=True), "-created", "-id")
 
 
 def get_thread(pk: int) -> Thread:
