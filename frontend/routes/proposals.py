@@ -10,6 +10,9 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/act/", views.proposal_action, name="proposal_action"),
+    *[path(f"proposals/<int:pk>/{action}/", views.proposal_action, {"action": action},
+           name=f"proposal_{action}")
+      for action in ("support", "unsupport", "publish", "withdraw", "follow", "unfollow")],
     path("proposals/<int:pk>/revisions/", views.proposal_revisions,
          name="proposal_revisions"),
     path("proposals/<int:pk>/diff/", views.proposal_diff, name="proposal_diff"),

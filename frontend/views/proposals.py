@@ -455,10 +455,12 @@ def _run(request, fn, success: str) -> bool:
 
 @login_required
 @require_POST
-def proposal_action(request, pk: int):
+def proposal_action(request, pk: int, action: str | None = None):
+    """One POST endpoint per action (`/proposals/{id}/support/`, `…/publish/` …) and
+    `/proposals/{id}/act/` with `action=` for forms with several buttons."""
     proposal = _load(request, pk)
     user = request.user
-    action = request.POST.get("action", "")
+    action = action or request.POST.get("action", "")
     actions = {
         "support": (lambda: services.support_proposal(proposal=proposal, member=user),
                     _("You support this proposal.")),

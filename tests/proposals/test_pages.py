@@ -337,3 +337,18 @@ def test_list_page_subunits_checkbox(web, make_proposal, tree):
     assert "Avdelningens förslag" not in web.get(f"/proposals/?unit={unit}").content.decode()
     assert "Avdelningens förslag" in web.get(
         f"/proposals/?unit={unit}&subunits=on").content.decode()
+
+
+def test_one_url_per_action_for_plain_forms(make_proposal, other_member, supporters):
+    supporters(30)
+    p = make_proposal()
+    client = web_for(other_member)
+    html = client.get(f"/proposals/{p.pk}/").content.decode()
+    assert f'action="/proposals/{p.pk}/support/"' in html
+    assert client.post(f"/proposals/{p.pk}/support/").status_code == 302
+    assert Support.objects.filter(proposal=p, member=other_member).exists()
+    assert f'action="/proposals/{p.pk}/unsupport/"' in client.get(
+        f"/proposals/{p.pk}/").content.decode()
+    client.post(f"/proposals/{p.pk}/unsupport/")
+    assert not Support.objects.exists()
+    assert client.get(f"/proposals/{p.pk}/support/").status_code == 405
