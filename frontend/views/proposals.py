@@ -5,7 +5,6 @@ plain form (POST-redirect-GET); htmx and a websocket only enhance."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -16,10 +15,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from deliberation.errors import ServiceError
@@ -30,104 +27,16 @@ from proposals import permissions, selectors, services
 from proposals.diff import diff_html, revision_diff
 from proposals.models import Amendment, Proposal, State, Topic
 
+from .proposal_display import support_chart, timeline, with_cards
+from .proposal_forms import (
+    AmendmentForm,
+    EditForm,
+    FilterForm,
+    PolicyForm,
+    ProposalForm,
+)
+
 PAGE_SIZES = (5, 10, 25, 50, 100)
-
-
-# ------------------------------------------------------------------ forms
-
-
-class FilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False,
-                              choices=[("", gettext_lazy("Any state")), *State.choices])
-    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int,
-                                  empty_value=None)
-    topic = forms.TypedChoiceField(label=gettext_lazy("Topic"), required=False, coerce=int,
-                                   empty_value=None)
-    ordering = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=[
-        ("", gettext_lazy("Best match, else newest")),
-        ("newest", gettext_lazy("Newest")),
-        ("most_supported", gettext_lazy("Most supported")),
-        ("closing_soon", gettext_lazy("Closing soon"))])
-    subunits = forms.BooleanField(label=gettext_lazy("Include the units below"),
-                                  required=False)
-    followed = forms.BooleanField(label=gettext_lazy("Only proposals I follow"),
-                                  required=False)
-    author = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, units, topics, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units")),
-                                       *[(u.pk, u.name) for u in units]]
-        self.fields["topic"].choices = [("", _("All topics")),
-                                        *[(t.pk, t.name) for t in topics]]
-
-
-class ProposalForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=services.TITLE_MAX,
-                            min_length=services.TITLE_MIN)
-    clauses = forms.CharField(
-        label=gettext_lazy("Decision clauses"), required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("One per line, e.g. “att partiet verkar för …”. Without "
-                               "clauses the title is what gets decided."))
-    body = forms.CharField(label=gettext_lazy("Rationale (Markdown)"), required=False,
-                           max_length=services.BODY_MAX,
-                           widget=forms.Textarea(attrs={"rows": 12}))
-    unit = forms.TypedChoiceField(label=gettext_lazy("For the unit"), coerce=int)
-    topics = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Topics"), queryset=Topic.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple)
-    coauthors = forms.CharField(
-        label=gettext_lazy("Co-authors"), required=False, max_length=500,
-        help_text=gettext_lazy("Usernames, separated by commas. They are asked to accept."))
-    publish = forms.BooleanField(
-        label=gettext_lazy("Publish now (otherwise it is saved as a draft)"), required=False)
-    alternative_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
-        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
-
-    def clean_coauthors(self):
-        names = [n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()]
-        found = {m.username: m for m in Member.objects.filter(username__in=names)}
-        missing = [n for n in names if n not in found]
-        if missing:
-            raise ValidationError(_("No member called: %(names)s")
-                                  % {"names": ", ".join(missing)})
-        return [found[n] for n in names]
-
-    def clean_clauses(self):
-        return [line.strip() for line in self.cleaned_data["clauses"].splitlines()
-                if line.strip()]
-
-
-class EditForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=services.TITLE_MAX,
-                            min_length=services.TITLE_MIN)
-    clauses = ProposalForm.base_fields["clauses"]
-    body = ProposalForm.base_fields["body"]
-    topics = ProposalForm.base_fields["topics"]
-    note = forms.CharField(label=gettext_lazy("What did you change?"), required=False,
-                           max_length=300)
-    clean_clauses = ProposalForm.clean_clauses
-
-
-class AmendmentForm(forms.Form):
-    target = forms.ChoiceField(label=gettext_lazy("Part"), choices=Amendment.Target.choices,
-                               initial="body")
-    clause = forms.IntegerField(label=gettext_lazy("Clause number"), required=False,
-                                min_value=1)
-    original = forms.CharField(label=gettext_lazy("Passage to change (copy it exactly)"),
-                               widget=forms.Textarea(attrs={"rows": 3}),
-                               max_length=services.BODY_MAX)
-    replacement = forms.CharField(label=gettext_lazy("Replace it with"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}),
-                                  max_length=services.BODY_MAX)
-    rationale = forms.CharField(label=gettext_lazy("Why (Markdown)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 def _apply_errors(form: forms.Form, exc: Exception) -> None:
@@ -145,29 +54,6 @@ def _units_for(member):
 
 
 # ------------------------------------------------------------------ list and search
-
-
-def with_cards(proposals) -> list[Proposal]:
-    """Prepare what a list card shows in Python (one pass, translated), so rendering
-    25 cards stays cheap: the template only prints `p.card`."""
-    proposals = list(proposals)
-    url_pattern = reverse("proposal_detail", args=[0]).replace("/0/", "/{}/")
-    for p in proposals:
-        authors = ", ".join(a.member.display_name for a in p.authorships.all()
-                            if a.accepted_at)
-        parts = [_("by %(names)s") % {"names": authors}]
-        if p.state in (State.GATHERING_SUPPORT, State.DISCUSSION):
-            parts.append(_("%(n)d of %(m)d supports") % {"n": p.support_count,
-                                                         "m": p.support_needed})
-        days = p.days_left
-        if days is not None:
-            parts.append(ngettext("%(days)d day left", "%(days)d days left", days)
-                         % {"days": days})
-        p.card = {"url": url_pattern.format(p.pk), "state": p.get_state_display(),
-                  "unit": p.unit.name, "topics": [t.name for t in p.topics.all()],
-                  "line": " · ".join(parts)}
-    return proposals
-
 
 
 @login_required
@@ -315,77 +201,6 @@ def proposal_detail(request, pk: int):
                                           / proposal.support_needed))
         if proposal.support_needed else 0,
     })
-
-
-CHART_W, CHART_H = 320, 96
-
-
-def support_chart(proposal: Proposal) -> dict | None:
-    """Support over time as a server-rendered SVG (works without JavaScript), with the
-    same figures as a table for screen readers."""
-    if not proposal.published_at or not proposal.support_count:
-        return None
-    days = selectors.support_by_day(proposal)
-    if not days:
-        return None
-    start = min(timezone.localdate(proposal.published_at), days[0][0])
-    end = max(timezone.localdate(), days[-1][0])
-    if end == start:  # one day: the figures say it all, a line would not
-        return {"rows": _running_totals(days), "line": False}
-    span = max(1, (end - start).days)
-    top = max(proposal.support_needed, sum(n for _d, n in days), 1)
-
-    def x(day) -> float:
-        return round(4 + (CHART_W - 8) * ((day - start).days / span), 1)
-
-    def y(value: int) -> float:
-        return round(CHART_H - 4 - (CHART_H - 8) * value / top, 1)
-
-    total, points, rows = 0, [f"{x(start)},{y(0)}"], []
-    for day, n in days:
-        points.append(f"{x(day)},{y(total)}")
-        total += n
-        points.append(f"{x(day)},{y(total)}")
-        rows.append((day, n, total))
-    points.append(f"{x(end)},{y(total)}")
-    return {"line": True, "points": " ".join(points), "quorum_y": y(proposal.support_needed),
-            "width": CHART_W, "height": CHART_H, "rows": rows, "start": start, "end": end}
-
-
-PHASES = [State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VOTING]
-
-
-def timeline(proposal: Proposal) -> list[dict]:
-    """The phases with when each began (past), ends (current) or would begin on
-    schedule (future), from the state history and the proposal's policy."""
-    if proposal.state not in PHASES:
-        return []
-    policy = proposal.policy or selectors.policy_for_unit(proposal.unit)
-    began = {sc.to_state: sc.at for sc in proposal.state_changes.all()}
-    days = {State.DISCUSSION: policy.discussion_days, State.FROZEN: policy.freeze_days,
-            State.VOTING: policy.voting_days}
-    current = PHASES.index(proposal.state)
-    rows, cursor = [], proposal.phase_ends
-    for i, state in enumerate(PHASES):
-        row = {"state": state, "label": State(state).label}
-        if i < current:
-            row.update(status="done", starts=began.get(state))
-        elif i == current:
-            row.update(status="current", starts=began.get(state), ends=proposal.phase_ends)
-        else:
-            row.update(status="planned", starts=cursor)
-            if cursor is not None:
-                cursor = cursor + timedelta(days=days[state])
-        rows.append(row)
-    return rows
-
-
-def _running_totals(days) -> list[tuple]:
-    total, rows = 0, []
-    for day, n in days:
-        total += n
-        rows.append((day, n, total))
-    return rows
 
 
 def _alternative_group(proposal: Proposal) -> list[Proposal]:
@@ -607,17 +422,6 @@ def unit_section(request, unit):
 
 
 # ------------------------------------------------------------------ policy
-
-
-class PolicyForm(forms.ModelForm):
-    reason = forms.CharField(label=gettext_lazy("Reason (public, in the audit log)"),
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-    class Meta:
-        from proposals.models import Policy
-
-        model = Policy
-        fields = services.POLICY_FIELDS
 
 
 @login_required
