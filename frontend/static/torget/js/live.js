@@ -56,6 +56,11 @@ class LiveThread {
       this.delay = 1000;
       this.root.dataset.live = "connected";
       socket.send(JSON.stringify({ type: "resume", after_seq: this.lastSeq }));
+      // keep idle connections open through proxies (nginx closes them after 60 s)
+      clearInterval(this.pinger);
+      this.pinger = setInterval(() => {
+        if (socket.readyState === WebSocket.OPEN) socket.send('{"type":"ping"}');
+      }, 25000);
     });
     socket.addEventListener("message", (msg) => {
       let event;
@@ -71,6 +76,7 @@ class LiveThread {
       this.queue = this.queue.then(() => this.apply(event)).catch(() => {});
     });
     socket.addEventListener("close", (ev) => {
+      clearInterval(this.pinger);
       this.root.dataset.live = "disconnected";
       if (this.stopped || [4401, 4403, 4404].includes(ev.code)) return;
       const wait = this.delay + Math.random() * 500;
