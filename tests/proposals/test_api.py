@@ -477,3 +477,11 @@ def test_unit_filter_with_subunits(api, make_proposal, tree):
     ids = lambda q: {r["id"] for r in api.get(f"/api/v1/proposals/{q}").json()["results"]}  # noqa: E731
     assert ids(f"?unit={tree['district'].pk}") == {district.pk}
     assert ids(f"?unit={tree['district'].pk}&subunits=1") == {district.pk, branch.pk}
+
+
+def test_follow_accepts_kind_alias(api, make_proposal, other_member):
+    p = make_proposal(author=other_member)
+    resp = api.post("/api/v1/follows/", {"kind": "proposal", "object_id": p.pk},
+                    format="json")
+    assert resp.status_code == 201 and resp.json()["target_kind"] == "proposal"
+    assert api.post("/api/v1/follows/", {}, format="json").status_code == 400

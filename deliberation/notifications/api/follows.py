@@ -23,6 +23,20 @@ class FollowSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created"]
 
 
+ALIASES = {"target_kind": ("kind", "target_type"), "target_id": ("object_id", "target")}
+
+
+def _normalised(data) -> dict:
+    """`{"target_kind", "target_id"}`; `kind`/`target_type` and `object_id`/`target`
+    are accepted as the same."""
+    out = {k: data.get(k) for k in ("target_kind", "target_id") if data.get(k) is not None}
+    for key, aliases in ALIASES.items():
+        for alias in aliases:
+            if key not in out and data.get(alias) is not None:
+                out[key] = data.get(alias)
+    return out
+
+
 class FollowListView(generics.ListCreateAPIView):
     """Your follows (`?target_kind=` filters). POST follows (idempotent: 201 when new,
     200 when you already followed). DELETE with `target_kind` and `target_id` (body or
@@ -40,7 +54,7 @@ class FollowListView(generics.ListCreateAPIView):
         return qs
 
     def post(self, request):
-        data = FollowSerializer(data=request.data)
+        data = FollowSerializer(data=_normalised(request.data))
         data.is_valid(raise_exception=True)
         follow, created = services.follow(member=request.user, **data.validated_data)
         return Response(FollowSerializer(follow).data,
@@ -50,7 +64,7 @@ class FollowListView(generics.ListCreateAPIView):
                                OpenApiParameter("target_id", int)], responses={204: None},
                    operation_id="follows_destroy_by_target")
     def delete(self, request):
-        source = request.data if request.data else request.query_params
+        source = _normalised(request.data if request.data else request.query_params)
         data = FollowSerializer(data={"target_kind": source.get("target_kind"),
                                       "target_id": source.get("target_id")})
         data.is_valid(raise_exception=True)
