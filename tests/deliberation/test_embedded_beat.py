@@ -1,0 +1,30 @@
+"""The embedded profile runs the beat schedule in-process (no Celery beat there)."""
+
+import pytest
+
+from deliberation import embedded_beat
+from proposals import services
+from proposals.models import State
+from tests.factories import MemberFactory
+from tests.proposals.conftest import move_past_deadline
+
+pytestmark = pytest.mark.django_db
+
+
+def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
+    for _ in range(20):
+        MemberFactory(units=[tree["branch"]])
+    proposal = services.create_proposal(actor=member, title="Fler parkbänkar i stan",
+                                        body="Fler bänkar.", clauses=None,
+                                        unit=tree["branch"], publish=True)
+    move_past_deadline(proposal)
+    last_run: dict[str, float] = {}
+    assert embedded_beat.run_due(last_run, now=1000.0) == ["proposals-advance-schedule"]
+    proposal.refresh_from_db()
+    assert proposal.state == State.EXPIRED
+
+
+def test_an_entry_waits_for_its_interval(db):
+    last_run = {"proposals-advance-schedule": 1000.0}
+    assert embedded_beat.run_due(last_run, now=1030.0) == []
+    assert embedded_beat.run_due(last_run, now=1061.0) == ["proposals-advance-schedule"]
