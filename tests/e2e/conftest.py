@@ -82,7 +82,7 @@ def live_database():
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
         pytest.fail("live e2e tests need DATABASE_URL pointing at PostgreSQL")
-    name = f"torget_e2e_live_{os.environ.get('CHANNEL_PREFIX', 'ci')}"[:60]
+    name = f"torget_e2e_live_{os.getpid()}"  # parallel runs never share it
     url = create_database(base, name)
     manage("migrate", "--noinput", env=clean_env(DATABASE_URL=url))
     yield url

@@ -25,7 +25,7 @@ from tests.smtp import SMTPServer
 
 pytestmark = pytest.mark.e2e
 
-DB_NAME = "torget_e2e_production"
+DB_NAME = f"torget_e2e_production_{os.getpid()}"
 
 
 def _redis_url(db: int) -> str:
