@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -280,6 +281,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 WHITENOISE_USE_FINDERS = True
+# Without `collectstatic` (make run, tests) the finders serve the files; WhiteNoise's
+# warning about the missing STATIC_ROOT is noise then.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- REST framework ------------------------------------------------------------------
@@ -297,7 +301,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env("THROTTLE_AUTH", "20/min"),
         "write": env("THROTTLE_WRITE", "120/min"),
-        "comment": env("THROTTLE_COMMENT", "10/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
