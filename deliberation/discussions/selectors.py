@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from deliberation.errors import NotAllowed
 from deliberation.members.models import RoleAssignment
 
 from . import permissions as perms
@@ -233,3 +236,20 @@ def comment_url(comment: Comment) -> str:
         Q(created__lt=root.created) | Q(created=root.created, id__lt=root.pk)).count()
     page = before // ROOTS_PER_PAGE + 1
     return f"/threads/{comment.thread_id}/?page={page}#c-{comment.pk}"
+
+
+def get_readable_thread(*, viewer, pk) -> Thread:
+    """The thread, or 404; 403 (NotAllowed) when the viewer may not read it."""
+    thread = get_object_or_404(Thread.objects.select_related("unit"), pk=pk)
+    if not perms.can_read_thread(viewer, thread):
+        raise NotAllowed(_("Only members can read discussions."))
+    return thread
+
+
+def get_readable_comment(*, viewer, pk) -> Comment:
+    """The comment with its author and thread, or 404; 403 when it may not be read."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("author", "thread", "thread__unit"), pk=pk)
+    if not perms.can_read_thread(viewer, comment.thread):
+        raise NotAllowed(_("Only members can read discussions."))
+    return comment

@@ -163,18 +163,11 @@ def reactions_html(c) -> str:
 
 
 def _thread_for(request, pk) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("unit"), pk=pk)
-    if not perms.can_read_thread(request.user, thread):
-        raise PermissionDenied(_("Only members can read discussions."))
-    return thread
+    return selectors.get_readable_thread(viewer=request.user, pk=pk)
 
 
 def _comment_for(request, cid) -> Comment:
-    comment = get_object_or_404(
-        Comment.objects.select_related("thread", "thread__unit", "author"), pk=cid)
-    if not perms.can_read_thread(request.user, comment.thread):
-        raise PermissionDenied(_("Only members can read discussions."))
-    return comment
+    return selectors.get_readable_comment(viewer=request.user, pk=cid)
 
 
 def _back(comment: Comment):

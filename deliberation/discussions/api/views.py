@@ -61,18 +61,11 @@ def _int_param(request, name):
 
 
 def _readable_thread(request, pk) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("unit"), pk=pk)
-    if not perms.can_read_thread(request.user, thread):
-        raise PermissionDenied(_("Only members can read discussions."))
-    return thread
+    return selectors.get_readable_thread(viewer=request.user, pk=pk)
 
 
 def _comment(request, pk) -> Comment:
-    comment = get_object_or_404(
-        Comment.objects.select_related("author", "thread", "thread__unit"), pk=pk)
-    if not perms.can_read_thread(request.user, comment.thread):
-        raise PermissionDenied(_("Only members can read discussions."))
-    return comment
+    return selectors.get_readable_comment(viewer=request.user, pk=pk)
 
 
 def comment_response(request, comment, status_code=200) -> Response:
