@@ -6,3 +6,11 @@ class PageNumberPagination(BasePageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+class LargePageNumberPagination(PageNumberPagination):
+    """The same envelope for small reference lists (units, topics, policies): one page
+    holds them all in most parties; `?page_size=` up to 1000."""
+
+    page_size = 100
+    max_page_size = 1000

@@ -27,7 +27,7 @@ def list_units() -> QuerySet:
                  to_attr="current_roles"),
         Prefetch("children", queryset=Unit.objects.only("id", "parent_id"),
                  to_attr="child_list"),
-    )
+    ).order_by("path")
 
 
 def subtree_member_count(unit: Unit) -> int:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from deliberation.api.pagination import LargePageNumberPagination
 from deliberation.members.models import Unit
 from proposals import selectors, services
 from proposals.diff import revision_diff
@@ -47,7 +48,7 @@ class WriteThrottle(ScopedRateThrottle):
 class TopicListView(generics.ListAPIView):
     serializer_class = TopicSerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
+    pagination_class = LargePageNumberPagination
     queryset = Topic.objects.all()
 
 
@@ -193,7 +194,6 @@ class SupportView(APIView):
 
 class RevisionListView(generics.ListAPIView):
     serializer_class = RevisionSerializer
-    pagination_class = None
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -222,7 +222,6 @@ class RevisionDiffView(APIView):
 
 class AmendmentListView(generics.ListCreateAPIView):
     serializer_class = AmendmentSerializer
-    pagination_class = None
     throttle_classes = [WriteThrottle]
     throttle_scope = "write"
 
@@ -330,7 +329,7 @@ class PolicyListView(generics.ListAPIView):
 
     serializer_class = PolicySerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
+    pagination_class = LargePageNumberPagination
 
     def get_queryset(self):
         selectors.default_policy()

@@ -45,7 +45,7 @@ def test_main_pages_have_no_serious_accessibility_violations(embedded_server, br
 
 
 def _first_branch(page, base) -> int:
-    units = page.request.get(base + "/api/v1/units/").json()
+    units = page.request.get(base + "/api/v1/units/").json()["results"]
     return next(u["id"] for u in units if u["kind"] == "branch")
 
 

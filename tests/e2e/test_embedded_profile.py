@@ -42,7 +42,7 @@ def test_api_sign_in_and_read(embedded_server):
         me = client.get("/api/v1/me/", headers=headers).json()
         assert me["username"] == "anna"
         assert me["memberships"][0]["unit"]["code"] == "sodermalm"
-        units = client.get("/api/v1/units/").json()
+        units = client.get("/api/v1/units/").json()["results"]
         kinds = [u["kind"] for u in units]
         assert kinds.count("district") == 3 and kinds.count("municipality") == 6
         assert kinds.count("branch") == 12

@@ -18,7 +18,7 @@ def _open_thread(base: str) -> int:
         token = client.post("/api/v1/auth/token/",
                             json={"username": "anna", "password": "demo-pass-2026"}).json()
         headers = {"Authorization": f"Token {token['token']}"}
-        units = client.get("/api/v1/units/").json()
+        units = client.get("/api/v1/units/").json()["results"]
         branch = next(u for u in units if u["code"] == "sodermalm")
         resp = client.post("/api/v1/threads/", headers=headers,
                            json={"title": "Browser thread", "unit": branch["id"]})

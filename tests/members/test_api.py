@@ -52,7 +52,7 @@ def test_units_list_is_a_tree_with_counts_and_roles(anon_client, tree, member, o
                                                     outsider, django_assert_max_num_queries):
     give_role(member, tree["branch"], "facilitator")
     with django_assert_max_num_queries(6):
-        units = anon_client.get("/api/v1/units/").json()
+        units = anon_client.get("/api/v1/units/").json()["results"]
     by_id = {u["id"]: u for u in units}
     branch = by_id[tree["branch"].pk]
     assert branch["parent"] == tree["municipality"].pk
@@ -69,7 +69,7 @@ def test_units_list_is_a_tree_with_counts_and_roles(anon_client, tree, member, o
 def test_units_list_query_count_does_not_grow(anon_client, tree, django_assert_num_queries):
     from tests.factories import make_tree
 
-    with django_assert_num_queries(4) as ctx:
+    with django_assert_num_queries(5) as ctx:  # count, units, roles, children, counts
         anon_client.get("/api/v1/units/")
     make_tree()
     make_tree()
@@ -137,3 +137,11 @@ def test_api_unknown_path_is_json_404(api):
 def test_openapi_schema_and_docs(anon_client, db):
     assert anon_client.get("/api/schema/").status_code == 200
     assert anon_client.get("/api/docs/").status_code == 200
+
+
+def test_every_collection_is_paginated_the_same_way(api, tree):
+    for path in ["/api/v1/units/", "/api/v1/topics/", "/api/v1/roles/", "/api/v1/audit-log/"]:
+        body = api.get(path).json()
+        assert set(body) >= {"count", "next", "previous", "results"}, path
+    page = api.get("/api/v1/units/?page_size=2").json()
+    assert len(page["results"]) == 2 and page["next"]

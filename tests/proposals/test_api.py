@@ -177,7 +177,7 @@ def test_edit_makes_revision_and_diff(api, make_proposal):
                      {"body": "Vi vill bygga breda cykelbanor i hela staden.",
                       "note": "bredare"}, format="json")
     assert resp.status_code == 200 and resp.json()["revision"] == 2
-    revs = api.get(f"/api/v1/proposals/{p.pk}/revisions/").json()
+    revs = api.get(f"/api/v1/proposals/{p.pk}/revisions/").json()["results"]
     assert [r["number"] for r in revs] == [1, 2]
     diff = api.get(f"/api/v1/proposals/{p.pk}/revisions/diff/?from=1&to=2").json()
     assert ["delete", "fler"] in diff["body"] and ["insert", "breda"] in diff["body"]
@@ -261,7 +261,7 @@ def test_amendment_flow_accept_makes_revision(api, make_proposal, other_member):
     assert resp.status_code == 200
     assert resp.json()["body"] == "Vi vill ha breda, säkra cykelbanor."
     assert resp.json()["revision"] == 2
-    listed = api.get(f"/api/v1/proposals/{p.pk}/amendments/").json()
+    listed = api.get(f"/api/v1/proposals/{p.pk}/amendments/").json()["results"]
     assert listed[0]["state"] == "accepted"
     assert api.post(f"{url}/accept/").status_code == 409
 

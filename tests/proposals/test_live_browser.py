@@ -84,7 +84,8 @@ def test_proposal_pages_have_no_serious_accessibility_violations(embedded_server
         sign_in(page, base, "anna")
         token = _token(base, "anna")
         p = _proposal(base, token, "Gratis kollektivtrafik för alla under 20")
-        amendments = _api(base, f"/api/v1/proposals/{p['id']}/amendments/", token=token)
+        amendments = _api(base, f"/api/v1/proposals/{p['id']}/amendments/",
+                          token=token)["results"]
         paths = [f"/proposals/{p['id']}/", f"/proposals/{p['id']}/revisions/",
                  f"/proposals/{p['id']}/diff/?from=1&to={p['revision']}",
                  f"/proposals/{p['id']}/amendments/{amendments[0]['id']}/",

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from deliberation.api.pagination import LargePageNumberPagination
 from deliberation.members import login_limits
 from deliberation.members.models import RoleAssignment
 from deliberation.members.selectors import (
@@ -74,12 +75,13 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class UnitListView(generics.ListAPIView):
-    """All units in tree order (`parent`, `children`, `depth`, `path`); `?tree=1`
-    nests them under `children` from the root."""
+    """All units in tree order (`parent`, `children`, `depth`, `path`), paginated like
+    every list (100 a page); `?tree=1` returns the whole tree nested under `children`
+    from the root instead (not paginated)."""
 
     serializer_class = UnitSerializer
     permission_classes = [permissions.AllowAny]
-    pagination_class = None
+    pagination_class = LargePageNumberPagination
 
     def get_queryset(self):
         return list_units()
@@ -88,9 +90,9 @@ class UnitListView(generics.ListAPIView):
         return {**super().get_serializer_context(), "member_counts": subtree_member_counts()}
 
     def list(self, request, *args, **kwargs):
-        data = self.get_serializer(self.get_queryset(), many=True).data
         if request.query_params.get("tree") not in ("1", "true"):
-            return Response(data)
+            return super().list(request, *args, **kwargs)
+        data = self.get_serializer(self.get_queryset(), many=True).data
         by_id = {row["id"]: {**row, "children": []} for row in data}
         roots = []
         for row in by_id.values():
