@@ -4,6 +4,7 @@ Every part is a real process; nothing is mocked."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import time
@@ -136,3 +137,35 @@ def test_beat_runs_and_uvicorn_accepts_only_known_origins(production):
             return exc.response.status_code
 
     assert run_async(lambda: handshake("http://evil.example")) == 403
+
+
+def test_comment_posted_through_gunicorn_reaches_a_websocket_on_uvicorn(production):
+    """HTTP on gunicorn (WSGI) publishes through the Redis pub/sub layer; the client on
+    the uvicorn process receives it — the production topology of docs/deploy.md."""
+    import json
+
+    import websockets
+
+    with httpx.Client(base_url=production["http"], timeout=20) as client:
+        token = client.post("/api/v1/auth/token/",
+                            json={"username": "anna", "password": "demo-pass-2026"}).json()
+        headers = {"Authorization": f"Token {token['token']}"}
+        thread = client.get("/api/v1/threads/", headers=headers).json()["results"][0]
+
+        async def scenario():
+            url = f"{production['ws']}/ws/threads/{thread['id']}/?token={token['token']}"
+            async with websockets.connect(url, open_timeout=10) as ws:
+                await asyncio.sleep(0.3)
+                posted = await asyncio.to_thread(
+                    client.post, f"/api/v1/threads/{thread['id']}/comments/",
+                    headers=headers, json={"body": "Från gunicorn", "stance": "for",
+                                           "parent": None})
+                assert posted.status_code == 201, posted.text
+                async with asyncio.timeout(10):
+                    while True:
+                        event = json.loads(await ws.recv())
+                        if event["type"] == "comment.created":
+                            return posted.json(), event
+
+        comment, event = run_async(scenario)
+    assert (event["id"], event["seq"]) == (comment["id"], comment["seq"])
