@@ -560,6 +560,26 @@ def close_live_session(*, session: LiveSession, actor, minutes: str) -> LiveSess
     return session
 
 
+def announce_started_sessions(*, now: datetime | None = None) -> int:
+    """Push `session.started` to the thread of every session that has begun (beat, every
+    30 s). Each session is announced once — a conditional update claims it, so two beat
+    processes or a re-run never announce twice; a session missed during downtime is
+    announced late if it still runs, never after it has ended."""
+    now = now or timezone.now()
+    due = LiveSession.objects.filter(closed__isnull=True, start_announced__isnull=True,
+                                     starts__lte=now, ends__gt=now)
+    announced = 0
+    for session in due.select_related("thread"):
+        with transaction.atomic():
+            claimed = LiveSession.objects.filter(
+                pk=session.pk, start_announced__isnull=True).update(start_announced=now)
+            if claimed:
+                append_thread_event(thread=session.thread_id, type="session.started",
+                                    object_id=session.pk, data=session_event_data(session))
+                announced += 1
+    return announced
+
+
 def session_event_data(session: LiveSession) -> dict:
     return {"id": session.pk, "thread": session.thread_id, "title": session.title,
             "starts": session.starts.isoformat(), "ends": session.ends.isoformat(),

@@ -19,12 +19,15 @@ def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
                                         unit=tree["branch"], publish=True)
     move_past_deadline(proposal)
     last_run: dict[str, float] = {}
-    assert embedded_beat.run_due(last_run, now=1000.0) == ["proposals-advance-schedule"]
+    assert set(embedded_beat.run_due(last_run, now=1000.0)) == {
+        "proposals-advance-schedule", "discussions-announce-live-sessions"}
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
 
 
 def test_an_entry_waits_for_its_interval(db):
-    last_run = {"proposals-advance-schedule": 1000.0}
-    assert embedded_beat.run_due(last_run, now=1030.0) == []
-    assert embedded_beat.run_due(last_run, now=1061.0) == ["proposals-advance-schedule"]
+    last_run = {"proposals-advance-schedule": 1000.0,
+                "discussions-announce-live-sessions": 1000.0}
+    assert embedded_beat.run_due(last_run, now=1029.0) == []
+    assert embedded_beat.run_due(last_run, now=1031.0) == ["discussions-announce-live-sessions"]
+    assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]

@@ -253,3 +253,32 @@ def test_double_click_reaction_counts_once(tree):
     comment.refresh_from_db()
     assert Reaction.objects.filter(comment=comment).count() == 1
     assert comment.reaction_counts == {"like": 1} and comment.reaction_total == 1
+
+
+def test_a_started_session_is_announced_live_once(tree, facilitator,
+                                                  django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deliberation.discussions.models import ThreadEvent
+    from deliberation.discussions.tasks import announce_live_sessions
+
+    now = timezone.now()
+    soon = services.schedule_live_session(
+        unit=tree["branch"], facilitator=facilitator, title="Årsmöte",
+        starts=now + timedelta(minutes=5), ends=now + timedelta(hours=2))
+    assert services.announce_started_sessions(now=now) == 0
+    later = now + timedelta(minutes=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.announce_started_sessions(now=later) == 1
+    assert services.announce_started_sessions(now=later) == 0  # once, even if re-run
+    assert announce_live_sessions.delay().get() == 0
+    events = ThreadEvent.objects.filter(thread=soon.thread, type="session.started")
+    assert [e.object_id for e in events] == [str(soon.pk)]
+    over = now + timedelta(hours=3)
+    gone = services.schedule_live_session(
+        unit=tree["branch"], facilitator=facilitator, title="Kort möte",
+        starts=now + timedelta(minutes=1), ends=now + timedelta(minutes=30))
+    assert services.announce_started_sessions(now=over) == 0  # ended unannounced: silent
+    assert not ThreadEvent.objects.filter(thread=gone.thread, type="session.started").exists()

@@ -131,6 +131,7 @@ class LiveThread {
         return;
       }
       case "session.scheduled":
+      case "session.started":
       case "session.closed": {
         const note = this.root.querySelector("[data-session-changed]");
         if (note) note.hidden = false;
