@@ -157,3 +157,23 @@ class RoleAssignment(models.Model):
     def is_current(self) -> bool:
         now = timezone.now()
         return self.ended_at is None and self.starts <= now < self.ends
+
+
+class SubmissionKey(models.Model):
+    """A member's one-time key for a create request (the API's `Idempotency-Key`
+    header, the pages' hidden `submission_key`): a double click or a retried request
+    with the same key returns what the first one created instead of a duplicate."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    target = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="one_submission_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}:{self.key} → {self.target} {self.target_id}"

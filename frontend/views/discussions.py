@@ -31,6 +31,7 @@ from deliberation.discussions.models import (
     Thread,
 )
 from deliberation.errors import ServiceError
+from deliberation.idempotency import create_once, request_key
 from deliberation.members.models import Unit
 
 # --- forms ------------------------------------------------------------------------
@@ -246,9 +247,11 @@ def comment_create(request, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment = services.post_comment(
-                thread=thread, author=request.user, body=form.cleaned_data["body"],
-                stance=form.cleaned_data["stance"], parent=form.cleaned_data["parent"])
+            comment, _created = create_once(
+                member=request.user, key=request_key(request), model=Comment,
+                create=lambda: services.post_comment(
+                    thread=thread, author=request.user, body=form.cleaned_data["body"],
+                    stance=form.cleaned_data["stance"], parent=form.cleaned_data["parent"]))
         except services.RateLimited as exc:
             form.add_error(None, str(exc))
             status = 429
@@ -429,8 +432,10 @@ def unit_threads(request, pk: int):
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            thread = services.open_thread(title=form.cleaned_data["title"], unit=unit,
-                                          actor=request.user)
+            thread, _created = create_once(
+                member=request.user, key=request_key(request), model=Thread,
+                create=lambda: services.open_thread(title=form.cleaned_data["title"],
+                                                    unit=unit, actor=request.user))
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deliberation.errors import ServiceError
+from deliberation.idempotency import create_once, request_key
 from deliberation.members.models import Member, Unit
 from deliberation.members.permissions import scope_unit_ids_of, unit_ids_of
 from deliberation.notifications import services as follow_services
@@ -104,11 +105,13 @@ def proposal_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                proposal = services.create_proposal(
-                    actor=request.user, title=data["title"], body=data["body"],
-                    clauses=data["clauses"], unit=Unit.objects.get(pk=data["unit"]),
-                    topics=list(data["topics"]), coauthors=data["coauthors"],
-                    publish=data["publish"], alternative_to=original)
+                proposal, _created = create_once(
+                    member=request.user, key=request_key(request), model=Proposal,
+                    create=lambda: services.create_proposal(
+                        actor=request.user, title=data["title"], body=data["body"],
+                        clauses=data["clauses"], unit=Unit.objects.get(pk=data["unit"]),
+                        topics=list(data["topics"]), coauthors=data["coauthors"],
+                        publish=data["publish"], alternative_to=original))
             except (ServiceError, ValidationError, PermissionDenied) as exc:
                 _apply_errors(form, exc)
             else:
@@ -314,8 +317,10 @@ def amendment_create(request, pk: int):
     form = AmendmentForm(request.POST)
     if form.is_valid():
         try:
-            amendment = services.create_amendment(proposal=proposal, actor=request.user,
-                                                  **form.cleaned_data)
+            amendment, _created = create_once(
+                member=request.user, key=request_key(request), model=Amendment,
+                create=lambda: services.create_amendment(
+                    proposal=proposal, actor=request.user, **form.cleaned_data))
         except (ServiceError, ValidationError, PermissionDenied) as exc:
             _apply_errors(form, exc)
         else:

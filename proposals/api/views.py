@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from deliberation.api.pagination import LargePageNumberPagination
+from deliberation.idempotency import create_once, replay_headers, request_key
 from deliberation.members.models import Unit
 from proposals import selectors, services
 from proposals.diff import revision_diff
@@ -112,8 +113,12 @@ class ProposalListView(generics.ListCreateAPIView):
     def post(self, request):
         data = ProposalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = services.create_proposal(actor=request.user, **data.validated_data)
-        return Response(_detail(request, proposal.pk), status=status.HTTP_201_CREATED)
+        proposal, created = create_once(
+            member=request.user, key=request_key(request), model=Proposal,
+            create=lambda: services.create_proposal(actor=request.user,
+                                                    **data.validated_data))
+        return Response(_detail(request, proposal.pk), status=status.HTTP_201_CREATED,
+                        headers=replay_headers(created))
 
 
 def _visible(request, pk: int) -> Proposal:
@@ -236,9 +241,12 @@ class AmendmentListView(generics.ListCreateAPIView):
         proposal = _visible(request, pk)
         data = AmendmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        amendment = services.create_amendment(proposal=proposal, actor=request.user,
-                                              **data.validated_data)
-        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+        amendment, created = create_once(
+            member=request.user, key=request_key(request), model=Amendment,
+            create=lambda: services.create_amendment(proposal=proposal, actor=request.user,
+                                                     **data.validated_data))
+        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED,
+                        headers=replay_headers(created))
 
 
 def _amendment(request, pk: int, amendment_id: int) -> Amendment:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
 from deliberation.discussions.models import Appeal, Comment, Flag, LiveSession, Thread
+from deliberation.idempotency import create_once, replay_headers, request_key
 from deliberation.members.models import Unit
 
 from .serializers import (
@@ -98,9 +99,12 @@ class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
         unit = Unit.objects.filter(pk=data.validated_data["unit"]).first()
         if unit is None:
             return Response({"unit": [_("No such unit.")]}, status=400)
-        thread = services.open_thread(title=data.validated_data["title"], unit=unit,
-                                      actor=request.user)
-        return Response(ThreadSerializer(selectors.get_thread(thread.pk)).data, status=201)
+        thread, created = create_once(
+            member=request.user, key=request_key(request), model=Thread,
+            create=lambda: services.open_thread(title=data.validated_data["title"],
+                                                unit=unit, actor=request.user))
+        return Response(ThreadSerializer(selectors.get_thread(thread.pk)).data, status=201,
+                        headers=replay_headers(created))
 
 
 class ThreadDetailView(generics.RetrieveAPIView):
@@ -145,9 +149,14 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
         thread = self.get_thread()
         data = CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = services.post_comment(thread=thread, author=request.user,
-                                        **data.validated_data)
-        return comment_response(request, comment, status.HTTP_201_CREATED)
+        comment, created = create_once(
+            member=request.user, key=request_key(request), model=Comment,
+            create=lambda: services.post_comment(thread=thread, author=request.user,
+                                                 **data.validated_data))
+        response = comment_response(request, comment, status.HTTP_201_CREATED)
+        for header, value in replay_headers(created).items():
+            response[header] = value
+        return response
 
 
 def arguments_payload(request, thread) -> dict:

@@ -24,7 +24,8 @@ def thread_block(context, thread):
         return base | {"readable": False}
     ctx = thread_context(request, thread, view=request.GET.get("view", ""))
     return base | ctx | {"readable": True, "next_url": request.get_full_path(),
-                         "csrf_token": context.get("csrf_token")}
+                         "csrf_token": context.get("csrf_token"),
+                         "submission_key": context.get("submission_key")}
 
 
 @register.filter
