@@ -333,6 +333,6 @@ TORGET = {
 AUTHENTICATION_BACKENDS = ["deliberation.members.backends.UsernameOrEmailBackend"]
 
 # --- Discussions (deliberation/discussions, docs/realtime.md) -------------------------
-COMMENT_RATE = int(env("COMMENT_RATE", "10") or 10)  # comments per member per window
+COMMENT_RATE = env("COMMENT_RATE", "10") or "10"  # per window, or "10/min" style
 COMMENT_RATE_WINDOW = int(env("COMMENT_RATE_WINDOW", "60") or 60)  # seconds
 COMMENT_MAX_LENGTH = int(env("COMMENT_MAX_LENGTH", "10000") or 10000)
