@@ -52,10 +52,11 @@ test: install-test chromium
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 messages: install
-	$(PY) manage.py makemessages -l sv --ignore '.venv/*' --ignore 'data/*'
-	$(PY) manage.py makemessages -d djangojs -l sv --ignore '.venv/*' --ignore 'data/*' --ignore '*/vendor/*'
+	$(PY) manage.py makemessages -l sv --no-location --ignore '.venv/*' --ignore 'data/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages -d djangojs -l sv --no-location --ignore '.venv/*' --ignore 'data/*' --ignore '*/vendor/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: install-test

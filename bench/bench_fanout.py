@@ -112,8 +112,13 @@ async def websocket_fanout(servers, world, clients, rounds):
         url = f"{server['ws']}/ws/threads/{tid}/?token={tokens[i % len(tokens)]}"
         for attempt in range(5):
             try:
-                ws = await websockets.connect(url, compression=None, ping_interval=None,
-                                              open_timeout=30, max_queue=None)
+                ws = await websockets.connect(
+                    url,
+                    compression=None,
+                    ping_interval=None,
+                    open_timeout=30,
+                    max_queue=None,
+                )
                 break
             except (OSError, websockets.InvalidStatus, TimeoutError):
                 if attempt == 4:
@@ -125,9 +130,13 @@ async def websocket_fanout(servers, world, clients, rounds):
     t0 = time.perf_counter()
     tasks = []
     for start in range(0, clients, 50):
-        tasks += await asyncio.gather(*(open_one(i) for i in range(start, min(clients, start + 50))))
-    print(f"  {clients} websocket clients connected to {len(servers)} processes "
-          f"in {time.perf_counter() - t0:.1f} s")
+        tasks += await asyncio.gather(
+            *(open_one(i) for i in range(start, min(clients, start + 50)))
+        )
+    print(
+        f"  {clients} websocket clients connected to {len(servers)} processes "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
     await asyncio.sleep(3)  # presence broadcasts settle
 
     latencies, last_client = [], []
@@ -136,9 +145,11 @@ async def websocket_fanout(servers, world, clients, rounds):
             server = servers[r % len(servers)]
             headers = {"Authorization": f"Token {tokens[r % len(tokens)]}"}
             started = time.perf_counter()
-            resp = await http.post(f"{server['url']}/api/v1/threads/{tid}/comments/",
-                                   headers=headers,
-                                   json={"body": f"Round {r}", "stance": "neutral"})
+            resp = await http.post(
+                f"{server['url']}/api/v1/threads/{tid}/comments/",
+                headers=headers,
+                json={"body": f"Round {r}", "stance": "neutral"},
+            )
             assert resp.status_code == 201, resp.text
             cid = resp.json()["id"]
             deadline = time.perf_counter() + 15
@@ -204,8 +215,10 @@ async def redis_fanout(redis_url, clients, rounds):
 
 def report(label, lat, last):
     p50, p99 = percentile(lat, 50) * 1000, percentile(lat, 99) * 1000
-    print(f"{label:44s} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
-          f"(last client: median {statistics.median(last) * 1000:6.1f} ms)")
+    print(
+        f"{label:44s} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
+        f"(last client: median {statistics.median(last) * 1000:6.1f} ms)"
+    )
     return p50, p99
 
 
@@ -215,19 +228,31 @@ def main():
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    base_db = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/torget")
+    base_db = os.environ.get(
+        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/torget"
+    )
     if not base_db.startswith("postgres"):
-        sys.exit("bench_fanout needs DATABASE_URL pointing at PostgreSQL (production profile)")
-    redis_url = re.sub(r"/\d+$", "", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13")
-                       ) + "/13"
+        sys.exit(
+            "bench_fanout needs DATABASE_URL pointing at PostgreSQL (production profile)"
+        )
+    redis_url = (
+        re.sub(r"/\d+$", "", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))
+        + "/13"
+    )
     raise_nofile()
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
     tmp = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
-    env = clean_env(DATABASE_URL=create_database(base_db, DB_NAME), REDIS_URL=redis_url,
-                    CHANNEL_PREFIX="benchfan", CACHE_PREFIX="benchfan",
-                    COMMENT_RATE="100000", LOG_LEVEL="WARNING", REDIS_POOL_SIZE="100")
+    env = clean_env(
+        DATABASE_URL=create_database(base_db, DB_NAME),
+        REDIS_URL=redis_url,
+        CHANNEL_PREFIX="benchfan",
+        CACHE_PREFIX="benchfan",
+        COMMENT_RATE="100000",
+        LOG_LEVEL="WARNING",
+        REDIS_POOL_SIZE="100",
+    )
     processes = []
     try:
         manage("migrate", "--noinput", env=env)
@@ -236,25 +261,53 @@ def main():
         servers = []
         for i in range(args.servers):
             port = free_port()
-            proc = Process([sys.executable, "-m", "uvicorn", "deliberation.asgi:application",
-                            "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off",
-                            "--ws", "websockets-sansio", "--log-level", "warning",
-                            "--backlog", "4096"], env, tmp / f"uvicorn-{i}.log")
+            proc = Process(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "deliberation.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--lifespan",
+                    "off",
+                    "--ws",
+                    "websockets-sansio",
+                    "--log-level",
+                    "warning",
+                    "--backlog",
+                    "4096",
+                ],
+                env,
+                tmp / f"uvicorn-{i}.log",
+            )
             proc.start()
             processes.append(proc)
             wait_http(f"http://127.0.0.1:{port}/api/v1/units/", proc)
-            servers.append({"url": f"http://127.0.0.1:{port}", "ws": f"ws://127.0.0.1:{port}"})
-        print(f"fan-out of one comment to {args.clients} websocket clients, "
-              f"{args.servers} uvicorn processes, Redis pub/sub layer, PostgreSQL, "
-              f"{args.rounds} rounds")
-        ws_lat, ws_last = asyncio.run(websocket_fanout(servers, world, args.clients,
-                                                       args.rounds))
-        redis_lat, redis_last = asyncio.run(redis_fanout(redis_url, args.clients, args.rounds))
+            servers.append(
+                {"url": f"http://127.0.0.1:{port}", "ws": f"ws://127.0.0.1:{port}"}
+            )
+        print(
+            f"fan-out of one comment to {args.clients} websocket clients, "
+            f"{args.servers} uvicorn processes, Redis pub/sub layer, PostgreSQL, "
+            f"{args.rounds} rounds"
+        )
+        ws_lat, ws_last = asyncio.run(
+            websocket_fanout(servers, world, args.clients, args.rounds)
+        )
+        redis_lat, redis_last = asyncio.run(
+            redis_fanout(redis_url, args.clients, args.rounds)
+        )
         w50, w99 = report("Torget: POST start → comment.created event", ws_lat, ws_last)
-        r50, r99 = report(f"bare Redis pub/sub → {args.clients} subscribers", redis_lat,
-                          redis_last)
-        print(f"ratio Torget / bare Redis:                  p50 {w50 / r50:5.1f}×   "
-              f"p99 {w99 / r99:5.1f}×")
+        r50, r99 = report(
+            f"bare Redis pub/sub → {args.clients} subscribers", redis_lat, redis_last
+        )
+        print(
+            f"ratio Torget / bare Redis:                  p50 {w50 / r50:5.1f}×   "
+            f"p99 {w99 / r99:5.1f}×"
+        )
     finally:
         for proc in processes:
             proc.stop()

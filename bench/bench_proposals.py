@@ -25,14 +25,76 @@ N_PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "10000"))
 N_REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
 BENCH_DB = "torget_bench"
 
-SV = ["cykelbanor", "kollektivtrafik", "skola", "bostäder", "vård", "klimat", "solceller",
-      "hyror", "bibliotek", "fritidsgårdar", "pensioner", "skatt", "äldreomsorg", "parker",
-      "förskola", "arbetstid", "demokrati", "energi", "tåg", "bussar", "vatten", "kultur"]
-EN = ["bicycles", "transport", "schools", "housing", "healthcare", "climate", "solar",
-      "rents", "libraries", "youth", "pensions", "taxes", "elderly", "parks", "childcare",
-      "workweek", "democracy", "energy", "railways", "buses", "water", "culture"]
-SYLLABLES = ["ka", "lo", "mi", "ner", "sta", "vik", "ber", "gan", "tor", "ul", "es", "rin",
-             "ham", "sko", "pel", "dra", "fun", "lis", "mo", "tek"]
+SV = [
+    "cykelbanor",
+    "kollektivtrafik",
+    "skola",
+    "bostäder",
+    "vård",
+    "klimat",
+    "solceller",
+    "hyror",
+    "bibliotek",
+    "fritidsgårdar",
+    "pensioner",
+    "skatt",
+    "äldreomsorg",
+    "parker",
+    "förskola",
+    "arbetstid",
+    "demokrati",
+    "energi",
+    "tåg",
+    "bussar",
+    "vatten",
+    "kultur",
+]
+EN = [
+    "bicycles",
+    "transport",
+    "schools",
+    "housing",
+    "healthcare",
+    "climate",
+    "solar",
+    "rents",
+    "libraries",
+    "youth",
+    "pensions",
+    "taxes",
+    "elderly",
+    "parks",
+    "childcare",
+    "workweek",
+    "democracy",
+    "energy",
+    "railways",
+    "buses",
+    "water",
+    "culture",
+]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ner",
+    "sta",
+    "vik",
+    "ber",
+    "gan",
+    "tor",
+    "ul",
+    "es",
+    "rin",
+    "ham",
+    "sko",
+    "pel",
+    "dra",
+    "fun",
+    "lis",
+    "mo",
+    "tek",
+]
 FILLER = ["".join(parts) for parts in itertools.product(SYLLABLES, repeat=3)]
 random.Random(7).shuffle(FILLER)
 FILLER = FILLER[:3000]
@@ -80,59 +142,119 @@ def create_data():
     national = create_unit(name="Partiet", code="national", kind=UnitKind.NATIONAL)
     units = [national]
     for d in range(3):
-        district = create_unit(name=f"Distrikt {d}", code=f"d{d}", kind=UnitKind.DISTRICT,
-                               parent=national)
+        district = create_unit(
+            name=f"Distrikt {d}", code=f"d{d}", kind=UnitKind.DISTRICT, parent=national
+        )
         units.append(district)
         for m in range(2):
-            muni = create_unit(name=f"Kommun {d}{m}", code=f"m{d}{m}",
-                               kind=UnitKind.MUNICIPALITY, parent=district)
+            muni = create_unit(
+                name=f"Kommun {d}{m}",
+                code=f"m{d}{m}",
+                kind=UnitKind.MUNICIPALITY,
+                parent=district,
+            )
             units.append(muni)
             for b in range(2):
-                units.append(create_unit(name=f"Avdelning {d}{m}{b}", code=f"b{d}{m}{b}",
-                                         kind=UnitKind.BRANCH, parent=muni))
+                units.append(
+                    create_unit(
+                        name=f"Avdelning {d}{m}{b}",
+                        code=f"b{d}{m}{b}",
+                        kind=UnitKind.BRANCH,
+                        parent=muni,
+                    )
+                )
     branches = [u for u in units if u.kind == UnitKind.BRANCH]
-    Member.objects.bulk_create([Member(username=f"m{i}", full_name=f"Medlem {i}",
-                                       password="!") for i in range(1000)])
+    Member.objects.bulk_create(
+        [
+            Member(username=f"m{i}", full_name=f"Medlem {i}", password="!")
+            for i in range(1000)
+        ]
+    )
     members = list(Member.objects.order_by("id"))
-    Membership.objects.bulk_create([Membership(member=m, unit=branches[i % len(branches)],
-                                               since=date(2024, 1, 1))
-                                    for i, m in enumerate(members)])
-    topics = Topic.objects.bulk_create([Topic(name=f"Ämne {i}", slug=f"t{i}")
-                                        for i in range(8)])
-    states = [State.GATHERING_SUPPORT] * 5 + [State.DISCUSSION] * 2 + [
-        State.FROZEN, State.VOTING, State.ADOPTED, State.REJECTED, State.EXPIRED,
-        State.DRAFT]
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                member=m, unit=branches[i % len(branches)], since=date(2024, 1, 1)
+            )
+            for i, m in enumerate(members)
+        ]
+    )
+    topics = Topic.objects.bulk_create(
+        [Topic(name=f"Ämne {i}", slug=f"t{i}") for i in range(8)]
+    )
+    states = (
+        [State.GATHERING_SUPPORT] * 5
+        + [State.DISCUSSION] * 2
+        + [
+            State.FROZEN,
+            State.VOTING,
+            State.ADOPTED,
+            State.REJECTED,
+            State.EXPIRED,
+            State.DRAFT,
+        ]
+    )
     now = timezone.now()
     rows = []
     for i in range(N_PROPOSALS):
         swedish = i % 2 == 0
         words = SV if swedish else EN
         topic_word = rng.choice(words)
-        title = f"{rng.choice(VERBS_SV if swedish else VERBS_EN)} {topic_word} " \
-                f"{'i' if swedish else 'in'} {rng.choice(['staden', 'kommunen', 'regionen'] if swedish else ['the city', 'the region', 'our towns'])} #{i}"
+        title = (
+            f"{rng.choice(VERBS_SV if swedish else VERBS_EN)} {topic_word} "
+            f"{'i' if swedish else 'in'} {rng.choice(['staden', 'kommunen', 'regionen'] if swedish else ['the city', 'the region', 'our towns'])} #{i}"
+        )
         # 80 words: two topical ones, the rest from a 3,000-word vocabulary, so a
         # search term matches a realistic share of proposals (a few percent).
-        body = " ".join([*rng.sample(words, 2),
-                         *(rng.choice(FILLER) for _ in range(78))])
+        body = " ".join(
+            [*rng.sample(words, 2), *(rng.choice(FILLER) for _ in range(78))]
+        )
         state = rng.choice(states)
-        rows.append(Proposal(
-            title=title, body=body, body_html=f"<p>{body}</p>",
-            clauses=[f"att partiet verkar för {topic_word}" if swedish
-                     else f"that the party works for {topic_word}"],
-            unit=rng.choice(units), state=state,
-            support_count=rng.randint(0, 120), support_needed=rng.randint(5, 120),
-            eligible_count=1000, created=now - timedelta(minutes=i),
-            published_at=None if state == State.DRAFT else now - timedelta(minutes=i),
-            phase_ends=now + timedelta(hours=rng.randint(1, 900))))
+        rows.append(
+            Proposal(
+                title=title,
+                body=body,
+                body_html=f"<p>{body}</p>",
+                clauses=[
+                    f"att partiet verkar för {topic_word}"
+                    if swedish
+                    else f"that the party works for {topic_word}"
+                ],
+                unit=rng.choice(units),
+                state=state,
+                support_count=rng.randint(0, 120),
+                support_needed=rng.randint(5, 120),
+                eligible_count=1000,
+                created=now - timedelta(minutes=i),
+                published_at=None
+                if state == State.DRAFT
+                else now - timedelta(minutes=i),
+                phase_ends=now + timedelta(hours=rng.randint(1, 900)),
+            )
+        )
     t0 = time.perf_counter()
     Proposal.objects.bulk_create(rows, batch_size=2000)
     proposals = list(Proposal.objects.values_list("id", flat=True))
-    ProposalAuthor.objects.bulk_create([
-        ProposalAuthor(proposal_id=pid, member=members[j % len(members)], is_creator=True,
-                       accepted_at=now) for j, pid in enumerate(proposals)], batch_size=5000)
+    ProposalAuthor.objects.bulk_create(
+        [
+            ProposalAuthor(
+                proposal_id=pid,
+                member=members[j % len(members)],
+                is_creator=True,
+                accepted_at=now,
+            )
+            for j, pid in enumerate(proposals)
+        ],
+        batch_size=5000,
+    )
     through = Proposal.topics.through
-    through.objects.bulk_create([through(proposal_id=pid, topic_id=topics[j % 8].pk)
-                                 for j, pid in enumerate(proposals)], batch_size=5000)
+    through.objects.bulk_create(
+        [
+            through(proposal_id=pid, topic_id=topics[j % 8].pk)
+            for j, pid in enumerate(proposals)
+        ],
+        batch_size=5000,
+    )
     refresh_search_vector(Proposal.objects.all())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -172,13 +294,19 @@ def main() -> None:
     viewer = create_data()
     client = Client()
     client.force_login(viewer)
-    print(f"\nMedian server time over {N_REQUESTS} in-process requests, "
-          f"{N_PROPOSALS} proposals (PostgreSQL):")
+    print(
+        f"\nMedian server time over {N_REQUESTS} in-process requests, "
+        f"{N_PROPOSALS} proposals (PostgreSQL):"
+    )
     rows = [
         ("list API, page of 25", "/api/v1/proposals/?page_size=25", 30),
         ("list API, page of 5", "/api/v1/proposals/?page_size=5", None),
         ("list API, most supported", "/api/v1/proposals/?ordering=most_supported", 30),
-        ("list API, state + unit filter", "/api/v1/proposals/?state=discussion&unit=2", 30),
+        (
+            "list API, state + unit filter",
+            "/api/v1/proposals/?state=discussion&unit=2",
+            30,
+        ),
         ("list page, 25", "/proposals/?page_size=25", 30),
         ("list page, 5", "/proposals/?page_size=5", None),
         ("search API 'cykelbanor' (sv)", "/api/v1/proposals/?q=cykelbanor", 50),
@@ -188,8 +316,11 @@ def main() -> None:
         ("search page 'bostäder'", "/proposals/?q=bost%C3%A4der", 50),
         # informational: any word of a draft title, ranked (bench titles repeat a lot,
         # so ~2,000 of the 10,000 match here)
-        ("similar while writing", "/api/v1/proposals/similar/?q=Fler%20cykelbanor%20i%20staden",
-         None),
+        (
+            "similar while writing",
+            "/api/v1/proposals/similar/?q=Fler%20cykelbanor%20i%20staden",
+            None,
+        ),
     ]
     failed = False
     for label, url, limit in rows:
@@ -197,8 +328,10 @@ def main() -> None:
         verdict = "" if limit is None else (" OK" if median < limit else " OVER")
         failed |= verdict == " OVER"
         target = f"(target < {limit} ms)" if limit else ""
-        print(f"  {label:32s} {median:7.1f} ms  {queries:2d} queries  {size:7d} bytes "
-              f"{target}{verdict}")
+        print(
+            f"  {label:32s} {median:7.1f} ms  {queries:2d} queries  {size:7d} bytes "
+            f"{target}{verdict}"
+        )
     print("\nQuery count is the same for any page size (see the rows for 5 and 25).")
     if failed:
         print("Some figures are over target.")

@@ -44,31 +44,49 @@ def build():
     from deliberation.members.services import add_membership, create_unit
 
     parent = None
-    for kind in (UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY,
-                 UnitKind.BRANCH):
-        parent = create_unit(name=f"Bench {kind}", code=f"bench-{kind}", kind=kind,
-                             parent=parent)
+    for kind in (
+        UnitKind.NATIONAL,
+        UnitKind.DISTRICT,
+        UnitKind.MUNICIPALITY,
+        UnitKind.BRANCH,
+    ):
+        parent = create_unit(
+            name=f"Bench {kind}", code=f"bench-{kind}", kind=kind, parent=parent
+        )
     members = []
     for i in range(50):
-        m = Member.objects.create_user(username=f"bench{i}", password="x")  # noqa: S106
+        m = Member.objects.create_user(username=f"bench{i}", password="x")
         add_membership(member=m, unit=parent)
         members.append(m)
-    thread = create_thread(title="Five thousand comments", unit=parent, actor=members[0])
+    thread = create_thread(
+        title="Five thousand comments", unit=parent, actor=members[0]
+    )
     rng = random.Random(7)
     stances = list(Stance.values)
     start = timezone.now() - timezone.timedelta(days=10)
-    bodies = [f"Comment number {i} with **some** Markdown and a [link](https://example.org/{i})."
-              for i in range(20)]
+    bodies = [
+        f"Comment number {i} with **some** Markdown and a [link](https://example.org/{i})."
+        for i in range(20)
+    ]
     htmls = [render_comment(b, []) for b in bodies]
 
     def comment(i, **kw):
         k = rng.randrange(20)
         counts = {"like": rng.randrange(5), "agree": rng.randrange(3)}
-        return Comment(thread=thread, author=rng.choice(members), stance=rng.choice(stances),
-                       body=bodies[k], body_html=htmls[k], seq=i + 1,
-                       created=start + timezone.timedelta(seconds=i * 60),
-                       reaction_counts=counts, reaction_total=sum(counts.values()),
-                       hidden=(i % 97 == 0), deleted=(start if i % 89 == 0 else None), **kw)
+        return Comment(
+            thread=thread,
+            author=rng.choice(members),
+            stance=rng.choice(stances),
+            body=bodies[k],
+            body_html=htmls[k],
+            seq=i + 1,
+            created=start + timezone.timedelta(seconds=i * 60),
+            reaction_counts=counts,
+            reaction_total=sum(counts.values()),
+            hidden=(i % 97 == 0),
+            deleted=(start if i % 89 == 0 else None),
+            **kw,
+        )
 
     roots = Comment.objects.bulk_create([comment(i) for i in range(N_ROOTS)])
     replies = []
@@ -94,7 +112,11 @@ def measure(client, url):
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.9)], len(ctx.captured_queries)
+    return (
+        statistics.median(times),
+        times[int(len(times) * 0.9)],
+        len(ctx.captured_queries),
+    )
 
 
 def main():
@@ -105,17 +127,25 @@ def main():
     try:
         t0 = time.perf_counter()
         thread, viewer, n = build()
-        print(f"built a thread of {n} comments in {time.perf_counter() - t0:.1f} s "
-              f"({connection.vendor})")
+        print(
+            f"built a thread of {n} comments in {time.perf_counter() - t0:.1f} s "
+            f"({connection.vendor})"
+        )
         client = Client()
         client.force_login(viewer)
-        for label, url in [("thread page  /threads/{id}/", f"/threads/{thread.pk}/"),
-                           ("arguments    ?view=arguments", f"/threads/{thread.pk}/?view=arguments"),
-                           ("API comments /api/v1/threads/{id}/comments/",
-                            f"/api/v1/threads/{thread.pk}/comments/")]:
+        for label, url in [
+            ("thread page  /threads/{id}/", f"/threads/{thread.pk}/"),
+            ("arguments    ?view=arguments", f"/threads/{thread.pk}/?view=arguments"),
+            (
+                "API comments /api/v1/threads/{id}/comments/",
+                f"/api/v1/threads/{thread.pk}/comments/",
+            ),
+        ]:
             median, p90, queries = measure(client, url)
-            print(f"{label:48s} median {median:6.1f} ms  p90 {p90:6.1f} ms  "
-                  f"{queries} queries")
+            print(
+                f"{label:48s} median {median:6.1f} ms  p90 {p90:6.1f} ms  "
+                f"{queries} queries"
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -33,7 +33,9 @@ def request_key(request) -> str:
     return key if _VALID.match(key) else ""
 
 
-def create_once(*, member, key: str, model: type[T], create: Callable[[], T]) -> tuple[T, bool]:
+def create_once(
+    *, member, key: str, model: type[T], create: Callable[[], T]
+) -> tuple[T, bool]:
     """Run `create()` once per (member, key). Returns (object, created)."""
     if not key:
         return create(), True
@@ -50,8 +52,10 @@ def create_once(*, member, key: str, model: type[T], create: Callable[[], T]) ->
         if earlier is None or not earlier.target_id:
             raise  # the create itself broke a constraint: not a replay
     if earlier.target != label:
-        raise Conflict(_("This submission key was already used for something else."),
-                       code="key_reused")
+        raise Conflict(
+            _("This submission key was already used for something else."),
+            code="key_reused",
+        )
     return model.objects.get(pk=earlier.target_id), False
 
 

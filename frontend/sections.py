@@ -5,8 +5,10 @@ from deliberation.members.selectors import memberships_of
 def my_units(request):
     if not request.user.is_authenticated:
         return None
-    return {"template": "members/_my_units.html",
-            "memberships": list(memberships_of(request.user))}
+    return {
+        "template": "members/_my_units.html",
+        "memberships": list(memberships_of(request.user)),
+    }
 
 
 def recent_audit(request):

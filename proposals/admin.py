@@ -17,8 +17,16 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "admission_quorum", "support_days", "discussion_days",
-                    "freeze_days", "voting_days", "majority", "ballot"]
+    list_display = [
+        "__str__",
+        "admission_quorum",
+        "support_days",
+        "discussion_days",
+        "freeze_days",
+        "voting_days",
+        "majority",
+        "ballot",
+    ]
     fields = ["unit", *services.POLICY_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
@@ -28,11 +36,15 @@ class PolicyAdmin(admin.ModelAdmin):
         if obj.is_default:
             super().save_model(request, obj, form, change)
             return
-        values = {f: form.cleaned_data[f] for f in services.POLICY_FIELDS
-                  if f in form.cleaned_data}
+        values = {
+            f: form.cleaned_data[f]
+            for f in services.POLICY_FIELDS
+            if f in form.cleaned_data
+        }
         try:
-            saved = services.set_unit_policy(actor=request.user, unit=obj.unit,
-                                             reason="admin", **values)
+            saved = services.set_unit_policy(
+                actor=request.user, unit=obj.unit, reason="admin", **values
+            )
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, str(exc))
             return
@@ -54,7 +66,14 @@ class StateChangeInline(admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ["title", "unit", "state", "support_count", "support_needed", "created"]
+    list_display = [
+        "title",
+        "unit",
+        "state",
+        "support_count",
+        "support_needed",
+        "created",
+    ]
     list_filter = ["state"]
     search_fields = ["title"]
     inlines = [StateChangeInline]

@@ -15,47 +15,119 @@ from .models import Proposal, State, Topic
 
 # title, author, unit code, target state, topic slugs, clauses, body
 DEMO = [
-    ("Gratis kollektivtrafik för alla under 20", "anna", "sodermalm", "discussion",
-     ["transporter"], ["att partiet verkar för gratis kollektivtrafik för alla under 20 år",
-                       "att kostnaden finansieras via trängselskatten"],
-     "Unga ska kunna ta sig till skola, jobb och fritid **utan att det kostar**.\n\n"
-     "I Tallinn har gratis kollektivtrafik ökat resandet markant. Se "
-     "[rapporten](https://example.org/tallinn)."),
-    ("Fler cykelbanor längs Ringvägen", "bo", "sodermalm", "gathering_support",
-     ["transporter", "klimat"], ["att partiet driver separerade cykelbanor längs Ringvägen"],
-     "Ringvägen är en av stadens farligaste gator för cyklister."),
-    ("Solceller på alla kommunala tak", "anna", "stockholm", "frozen", ["klimat"],
-     ["att alla kommunala byggnader i distriktet får solceller senast 2030"],
-     "Taken står tomma. Solceller betalar sig på tio år."),
-    ("Hyrestak för studentbostäder", "cecilia", "stockholm", "voting", ["bostader"],
-     ["att partiet verkar för ett hyrestak i studentbostäder"],
-     "Studenter betalar en allt större del av sin inkomst i hyra."),
-    ("Öppna protokoll från alla styrelsemöten", "anna", "national", "adopted",
-     ["demokrati"], ["att alla styrelseprotokoll publiceras inom en vecka"],
-     "Öppenhet bygger förtroende. Medlemmar ska kunna se vad som beslutas."),
-    ("Sänkt medlemsavgift till 50 kronor", "david", "majorna", "rejected", ["demokrati"],
-     [], "Fler har råd att vara med om avgiften sänks."),
-    ("Skolbibliotek med bemanning i varje skola", "bo", "sodermalm", "withdrawn",
-     ["skola"], ["att varje skola ska ha ett bemannat skolbibliotek"],
-     "Läsförståelsen sjunker; bibliotekarier gör skillnad."),
-    ("Nattöppna fritidsgårdar på helger", "anna", "sodermalm", "expired", ["skola"],
-     ["att fritidsgårdarna håller öppet till 01 på fredagar och lördagar"], ""),
-    ("Vårdcentral öppen på kvällar", "anna", "sodermalm", "draft", ["vard"],
-     ["att vårdcentralerna har kvällsöppet två dagar i veckan"],
-     "Utkast: behöver fler siffror innan publicering."),
-    ("Fyradagarsvecka som försök i kommunen", "bo", "national", "gathering_support",
-     ["ekonomi"], ["att partiet driver ett försök med fyradagarsvecka i en kommun"],
-     "Försök i andra länder visar högre produktivitet och bättre hälsa."),
+    (
+        "Gratis kollektivtrafik för alla under 20",
+        "anna",
+        "sodermalm",
+        "discussion",
+        ["transporter"],
+        [
+            "att partiet verkar för gratis kollektivtrafik för alla under 20 år",
+            "att kostnaden finansieras via trängselskatten",
+        ],
+        "Unga ska kunna ta sig till skola, jobb och fritid **utan att det kostar**.\n\n"
+        "I Tallinn har gratis kollektivtrafik ökat resandet markant. Se "
+        "[rapporten](https://example.org/tallinn).",
+    ),
+    (
+        "Fler cykelbanor längs Ringvägen",
+        "bo",
+        "sodermalm",
+        "gathering_support",
+        ["transporter", "klimat"],
+        ["att partiet driver separerade cykelbanor längs Ringvägen"],
+        "Ringvägen är en av stadens farligaste gator för cyklister.",
+    ),
+    (
+        "Solceller på alla kommunala tak",
+        "anna",
+        "stockholm",
+        "frozen",
+        ["klimat"],
+        ["att alla kommunala byggnader i distriktet får solceller senast 2030"],
+        "Taken står tomma. Solceller betalar sig på tio år.",
+    ),
+    (
+        "Hyrestak för studentbostäder",
+        "cecilia",
+        "stockholm",
+        "voting",
+        ["bostader"],
+        ["att partiet verkar för ett hyrestak i studentbostäder"],
+        "Studenter betalar en allt större del av sin inkomst i hyra.",
+    ),
+    (
+        "Öppna protokoll från alla styrelsemöten",
+        "anna",
+        "national",
+        "adopted",
+        ["demokrati"],
+        ["att alla styrelseprotokoll publiceras inom en vecka"],
+        "Öppenhet bygger förtroende. Medlemmar ska kunna se vad som beslutas.",
+    ),
+    (
+        "Sänkt medlemsavgift till 50 kronor",
+        "david",
+        "majorna",
+        "rejected",
+        ["demokrati"],
+        [],
+        "Fler har råd att vara med om avgiften sänks.",
+    ),
+    (
+        "Skolbibliotek med bemanning i varje skola",
+        "bo",
+        "sodermalm",
+        "withdrawn",
+        ["skola"],
+        ["att varje skola ska ha ett bemannat skolbibliotek"],
+        "Läsförståelsen sjunker; bibliotekarier gör skillnad.",
+    ),
+    (
+        "Nattöppna fritidsgårdar på helger",
+        "anna",
+        "sodermalm",
+        "expired",
+        ["skola"],
+        ["att fritidsgårdarna håller öppet till 01 på fredagar och lördagar"],
+        "",
+    ),
+    (
+        "Vårdcentral öppen på kvällar",
+        "anna",
+        "sodermalm",
+        "draft",
+        ["vard"],
+        ["att vårdcentralerna har kvällsöppet två dagar i veckan"],
+        "Utkast: behöver fler siffror innan publicering.",
+    ),
+    (
+        "Fyradagarsvecka som försök i kommunen",
+        "bo",
+        "national",
+        "gathering_support",
+        ["ekonomi"],
+        ["att partiet driver ett försök med fyradagarsvecka i en kommun"],
+        "Försök i andra länder visar högre produktivitet och bättre hälsa.",
+    ),
 ]
-ALTERNATIVE = ("Halva priset för unga i kollektivtrafiken", "bo",
-               ["att partiet verkar för halva priset för unga under 20 år"],
-               "Ett billigare alternativ som når nästan lika många.")
+ALTERNATIVE = (
+    "Halva priset för unga i kollektivtrafiken",
+    "bo",
+    ["att partiet verkar för halva priset för unga under 20 år"],
+    "Ett billigare alternativ som når nästan lika många.",
+)
 
 
 def _members_of(unit: Unit, exclude: set[int], n: int) -> list[Member]:
-    ids = (Membership.objects.current().filter(unit__path__startswith=unit.path)
-           .exclude(member_id__in=exclude).order_by("member_id")
-           .values_list("member_id", flat=True).distinct()[:n])
+    ids = (
+        Membership.objects.current()
+        .filter(unit__path__startswith=unit.path)
+        .exclude(member_id__in=exclude)
+        .order_by("member_id")
+        .values_list("member_id", flat=True)
+        .distinct()[:n]
+    )
     return list(Member.objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
@@ -71,8 +143,12 @@ def _to_discussion(proposal: Proposal, authors: set[int]) -> Proposal:
 
 
 def seed(stdout=None) -> str:
-    people = {m.username: m for m in Member.objects.filter(
-        username__in=["anna", "bo", "cecilia", "david", "admin"])}
+    people = {
+        m.username: m
+        for m in Member.objects.filter(
+            username__in=["anna", "bo", "cecilia", "david", "admin"]
+        )
+    }
     units = {u.code: u for u in Unit.objects.all()}
     topics = {t.slug: t for t in Topic.objects.all()}
     if not people or "sodermalm" not in units:
@@ -83,19 +159,28 @@ def seed(stdout=None) -> str:
             continue
         made += 1
         author = people[author_name]
-        coauthors = [people["bo"]] if author_name == "anna" and unit_code == "sodermalm" \
-            else []
+        coauthors = (
+            [people["bo"]] if author_name == "anna" and unit_code == "sodermalm" else []
+        )
         p = services.create_proposal(
-            actor=author, title=title, body=body, clauses=clauses, unit=units[unit_code],
-            topics=[topics[s] for s in topic_slugs if s in topics], coauthors=coauthors,
-            publish=target != "draft")
+            actor=author,
+            title=title,
+            body=body,
+            clauses=clauses,
+            unit=units[unit_code],
+            topics=[topics[s] for s in topic_slugs if s in topics],
+            coauthors=coauthors,
+            publish=target != "draft",
+        )
         if coauthors:
             services.accept_coauthorship(proposal=p, member=coauthors[0])
         authors = {author.pk, *(c.pk for c in coauthors)}
         if target == "draft":
             continue
         if target == "gathering_support":
-            for m in _members_of(p.unit, authors, max(0, p.support_needed - 1) // 2 + 1):
+            for m in _members_of(
+                p.unit, authors, max(0, p.support_needed - 1) // 2 + 1
+            ):
                 if p.support_count + 1 < p.support_needed:
                     p = services.support_proposal(proposal=p, member=m)
             continue
@@ -117,7 +202,8 @@ def seed(stdout=None) -> str:
             services.record_vote_outcome(proposal=p, adopted=target == "adopted")
     for username in ("anna", "bo"):
         for p in Proposal.objects.filter(unit=units["sodermalm"]).exclude(
-                state=State.DRAFT):
+            state=State.DRAFT
+        ):
             follow(member=people[username], target_kind="proposal", target_id=p.pk)
     return f"{Proposal.objects.count()} proposals ({made} new)"
 
@@ -126,21 +212,40 @@ def _seed_amendments_and_alternative(p: Proposal, author: Member, people) -> Non
     bo = people["bo"]
     helper = _members_of(p.unit, {author.pk, bo.pk}, 3)
     accepted = services.create_amendment(
-        proposal=p, actor=helper[0], target="clause", clause=2,
-        original="via trängselskatten", replacement="via trängselskatten och parkeringsavgifter",
-        rationale="Trängselskatten räcker inte ensam.")
+        proposal=p,
+        actor=helper[0],
+        target="clause",
+        clause=2,
+        original="via trängselskatten",
+        replacement="via trängselskatten och parkeringsavgifter",
+        rationale="Trängselskatten räcker inte ensam.",
+    )
     services.support_amendment(amendment=accepted, member=helper[1])
     services.accept_amendment(amendment=accepted, actor=author)
     open_ = services.create_amendment(
-        proposal=p, actor=helper[1], target="clause", clause=1,
-        original="under 20 år", replacement="under 26 år",
-        rationale="Studenter behöver det också.")
+        proposal=p,
+        actor=helper[1],
+        target="clause",
+        clause=1,
+        original="under 20 år",
+        replacement="under 26 år",
+        rationale="Studenter behöver det också.",
+    )
     for m in helper:
         if m.pk != helper[1].pk:
             services.support_amendment(amendment=open_, member=m)
-    services.update_proposal(proposal=p, actor=author,
-                             body=p.body + "\n\nKostnaden beräknas till 400 miljoner kronor "
-                             "per år.", note="Kostnaden tillagd")
+    services.update_proposal(
+        proposal=p,
+        actor=author,
+        body=p.body + "\n\nKostnaden beräknas till 400 miljoner kronor per år.",
+        note="Kostnaden tillagd",
+    )
     title, alt_author, clauses, body = ALTERNATIVE
-    services.create_proposal(actor=people[alt_author], title=title, body=body,
-                             clauses=clauses, alternative_to=p, publish=True)
+    services.create_proposal(
+        actor=people[alt_author],
+        title=title,
+        body=body,
+        clauses=clauses,
+        alternative_to=p,
+        publish=True,
+    )

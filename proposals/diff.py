@@ -62,5 +62,7 @@ def revision_diff(old, new) -> dict:
         "to": new.number,
         "title": word_diff(old.title, new.title),
         "body": word_diff(old.body, new.body),
-        "clauses": [word_diff(o, c) for o, c in zip(old_clauses, new_clauses, strict=True)],
+        "clauses": [
+            word_diff(o, c) for o, c in zip(old_clauses, new_clauses, strict=True)
+        ],
     }

@@ -49,58 +49,103 @@ class Policy(models.Model):
     """The rules a unit's proposals follow. A unit without its own policy uses its
     nearest ancestor's; the default policy (`is_default`) applies when none has one."""
 
-    unit = models.OneToOneField("members.Unit", null=True, blank=True,
-                                on_delete=models.CASCADE, related_name="policy")
+    unit = models.OneToOneField(
+        "members.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="policy",
+    )
     is_default = models.BooleanField(default=False, editable=False)
     admission_quorum = models.DecimalField(
-        _("admission quorum (share of eligible members)"), max_digits=5, decimal_places=4,
+        _("admission quorum (share of eligible members)"),
+        max_digits=5,
+        decimal_places=4,
         default=Decimal("0.1000"),
-        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))])
+        validators=[
+            MinValueValidator(Decimal("0.0001")),
+            MaxValueValidator(Decimal("1")),
+        ],
+    )
     support_days = models.PositiveSmallIntegerField(
-        _("days to reach the quorum"), default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(365)])
+        _("days to reach the quorum"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     discussion_days = models.PositiveSmallIntegerField(
-        _("discussion days"), default=14,
-        validators=[MinValueValidator(1), MaxValueValidator(365)])
+        _("discussion days"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     freeze_days = models.PositiveSmallIntegerField(
-        _("freeze days"), default=3, validators=[MaxValueValidator(60)])
+        _("freeze days"), default=3, validators=[MaxValueValidator(60)]
+    )
     voting_days = models.PositiveSmallIntegerField(
-        _("voting days"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)])
-    majority = models.CharField(_("majority"), max_length=16, choices=Majority.choices,
-                                default=Majority.SIMPLE)
+        _("voting days"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    majority = models.CharField(
+        _("majority"), max_length=16, choices=Majority.choices, default=Majority.SIMPLE
+    )
     turnout_quorum = models.DecimalField(
-        _("turnout quorum (share of eligible voters)"), max_digits=5, decimal_places=4,
+        _("turnout quorum (share of eligible voters)"),
+        max_digits=5,
+        decimal_places=4,
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
-    ballot = models.CharField(_("ballot"), max_length=8, choices=BallotKind.choices,
-                              default=BallotKind.SECRET)
-    delegation_allowed = models.BooleanField(_("delegation allowed (open ballots)"),
-                                             default=False)
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    ballot = models.CharField(
+        _("ballot"), max_length=8, choices=BallotKind.choices, default=BallotKind.SECRET
+    )
+    delegation_allowed = models.BooleanField(
+        _("delegation allowed (open ballots)"), default=False
+    )
     amendment_quorum = models.DecimalField(
         _("amendment quorum (share of eligible members) to go to the vote"),
-        max_digits=5, decimal_places=4, default=Decimal("0.0500"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.0500"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
     updated = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
         constraints = [
-            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
-                                    name="one_default_policy"),
-            models.CheckConstraint(condition=Q(is_default=True) | Q(unit__isnull=False),
-                                   name="policy_has_unit_or_is_default"),
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_policy",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=True) | Q(unit__isnull=False),
+                name="policy_has_unit_or_is_default",
+            ),
             models.CheckConstraint(
                 condition=Q(admission_quorum__gt=0) & Q(admission_quorum__lte=1),
-                name="policy_admission_quorum_range"),
-            models.CheckConstraint(condition=Q(turnout_quorum__gte=0) & Q(turnout_quorum__lte=1),
-                                   name="policy_turnout_quorum_range"),
+                name="policy_admission_quorum_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(turnout_quorum__gte=0) & Q(turnout_quorum__lte=1),
+                name="policy_turnout_quorum_range",
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(_("Default policy")) if self.is_default else f"{_('Policy')}: {self.unit}"
+        return (
+            str(_("Default policy"))
+            if self.is_default
+            else f"{_('Policy')}: {self.unit}"
+        )
 
     def needed(self, eligible: int, share: Decimal | None = None) -> int:
         share = self.admission_quorum if share is None else share
@@ -133,8 +178,11 @@ class ProposalQuerySet(models.QuerySet):
         index-only scan instead of a sequential scan with a sub-plan."""
         if not getattr(member, "is_authenticated", False):
             return self.exclude(state=State.DRAFT)
-        draft_ids = list(ProposalAuthor.objects.filter(
-            member=member, proposal__state=State.DRAFT).values_list("proposal_id", flat=True))
+        draft_ids = list(
+            ProposalAuthor.objects.filter(
+                member=member, proposal__state=State.DRAFT
+            ).values_list("proposal_id", flat=True)
+        )
         if not draft_ids:
             return self.exclude(state=State.DRAFT)
         return self.filter(~Q(state=State.DRAFT) | Q(pk__in=draft_ids))
@@ -145,20 +193,37 @@ class Proposal(models.Model):
     body = models.TextField(_("rationale"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     clauses = models.JSONField(_("decision clauses"), default=list, blank=True)
-    unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT,
-                             related_name="proposals")
+    unit = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="proposals"
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="proposals")
-    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="proposals")
-    state = models.CharField(_("state"), max_length=20, choices=State.choices,
-                             default=State.DRAFT)
-    thread = models.OneToOneField("discussions.Thread", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="proposal")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    alternative_to = models.ForeignKey("self", null=True, blank=True,
-                                       on_delete=models.PROTECT,
-                                       related_name="alternatives")
+    policy = models.ForeignKey(
+        Policy,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT
+    )
+    thread = models.OneToOneField(
+        "discussions.Thread",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposal",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    alternative_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alternatives",
+    )
     revision = models.PositiveIntegerField(default=1)
     support_count = models.PositiveIntegerField(default=0)
     support_needed = models.PositiveIntegerField(default=0)
@@ -184,12 +249,16 @@ class Proposal(models.Model):
             models.Index(fields=["state", "id"], name="proposal_state_id"),
             models.Index(fields=["unit", "state"], name="proposal_unit_state"),
             models.Index(fields=["-created", "-id"], name="proposal_newest"),
-            models.Index(fields=["-support_count", "-id"], name="proposal_most_supported"),
+            models.Index(
+                fields=["-support_count", "-id"], name="proposal_most_supported"
+            ),
             models.Index(fields=["phase_ends", "id"], name="proposal_closing"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(alternative_to=models.F("id")),
-                                   name="proposal_not_its_own_alternative"),
+            models.CheckConstraint(
+                condition=~Q(alternative_to=models.F("id")),
+                name="proposal_not_its_own_alternative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,18 +288,23 @@ class ProposalAuthor(models.Model):
     """An author (the one who wrote it) or an invited co-author, who counts as an
     author once they accept."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE,
-                                 related_name="authorships")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="authorships")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="authorships"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="authorships"
+    )
     is_creator = models.BooleanField(default=False)
     invited_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-is_creator", "invited_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["proposal", "member"],
-                                               name="one_authorship_per_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "member"], name="one_authorship_per_member"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.proposal}"
@@ -243,36 +317,51 @@ class ProposalAuthor(models.Model):
 class Revision(models.Model):
     """An immutable version of the text. Number 1 is the first text."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="revisions")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="revisions"
+    )
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     clauses = models.JSONField(default=list)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=300, blank=True)
-    amendment = models.ForeignKey("Amendment", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    amendment = models.ForeignKey(
+        "Amendment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["proposal", "number"]
-        constraints = [models.UniqueConstraint(fields=["proposal", "number"],
-                                               name="one_revision_per_number")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "number"], name="one_revision_per_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal} (r{self.number})"
 
 
 class Support(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="proposal_supports")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="supports"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="proposal_supports",
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["proposal", "member"],
-                                               name="one_support_per_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "member"], name="one_support_per_member"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} supports {self.proposal_id}"
@@ -290,20 +379,29 @@ class StateChange(models.Model):
     """Every move of a proposal, with when and why. A proposal enters each state at
     most once (the constraint makes a double transition impossible)."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE,
-                                 related_name="state_changes")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="state_changes"
+    )
     from_state = models.CharField(max_length=20, choices=State.choices)
     to_state = models.CharField(max_length=20, choices=State.choices)
     at = models.DateTimeField()
     recorded = models.DateTimeField(auto_now_add=True)
     cause = models.CharField(max_length=16, choices=Cause.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["proposal", "at", "id"]
-        constraints = [models.UniqueConstraint(fields=["proposal", "to_state"],
-                                               name="enter_each_state_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "to_state"], name="enter_each_state_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
@@ -326,9 +424,15 @@ class Amendment(models.Model):
         BODY = "body", _("Rationale")
         CLAUSE = "clause", _("Clause")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="amendments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="amendments")
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="amendments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="amendments",
+    )
     target = models.CharField(max_length=8, choices=Target.choices, default=Target.BODY)
     clause = models.PositiveSmallIntegerField(null=True, blank=True)
     original = models.TextField(_("passage"))
@@ -336,16 +440,27 @@ class Amendment(models.Model):
     rationale = models.TextField(_("rationale"), blank=True)
     rationale_html = models.TextField(blank=True, editable=False)
     revision = models.PositiveIntegerField(_("written against revision"))
-    state = models.CharField(max_length=12, choices=AmendmentState.choices,
-                             default=AmendmentState.OPEN)
+    state = models.CharField(
+        max_length=12, choices=AmendmentState.choices, default=AmendmentState.OPEN
+    )
     support_count = models.PositiveIntegerField(default=0)
     support_needed = models.PositiveIntegerField(default=1)
-    thread = models.OneToOneField("discussions.Thread", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="amendment")
+    thread = models.OneToOneField(
+        "discussions.Thread",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="amendment",
+    )
     created = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["proposal", "created", "id"]
@@ -355,14 +470,20 @@ class Amendment(models.Model):
 
 
 class AmendmentSupport(models.Model):
-    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="supports")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    amendment = models.ForeignKey(
+        Amendment, on_delete=models.CASCADE, related_name="supports"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["amendment", "member"],
-                                               name="one_amendment_support_per_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["amendment", "member"], name="one_amendment_support_per_member"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} supports amendment {self.amendment_id}"

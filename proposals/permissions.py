@@ -13,7 +13,9 @@ def _authorships(member, proposal) -> dict[int, bool]:
     """member id → accepted, cached on the proposal for one request."""
     cache = getattr(proposal, "_authorship_cache", None)
     if cache is None:
-        cache = {a.member_id: a.accepted_at is not None for a in proposal.authorships.all()}
+        cache = {
+            a.member_id: a.accepted_at is not None for a in proposal.authorships.all()
+        }
         proposal._authorship_cache = cache
     return cache
 

@@ -20,8 +20,11 @@ def search_vector_expression():
     """Title and clauses weigh most (A), the rationale less (B); both languages."""
     vector = None
     for config in CONFIGS:
-        for expr, weight in ((F("title"), "A"), (Cast("clauses", TextField()), "A"),
-                             (F("body"), "B")):
+        for expr, weight in (
+            (F("title"), "A"),
+            (Cast("clauses", TextField()), "A"),
+            (F("body"), "B"),
+        ):
             part = SearchVector(expr, config=config, weight=weight)
             vector = part if vector is None else vector + part
     return vector
@@ -62,6 +65,9 @@ def apply_search(queryset: QuerySet, q: str, *, rank: bool = False) -> QuerySet:
             queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query))
         return queryset
     for word in q.split()[:8]:
-        queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word)
-                                   | Q(clauses__icontains=word))
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(body__icontains=word)
+            | Q(clauses__icontains=word)
+        )
     return queryset

@@ -52,30 +52,46 @@ def _authors_prefetch():
     return Prefetch(
         "authorships",
         queryset=ProposalAuthor.objects.select_related("member").order_by(
-            "-is_creator", "invited_at", "id"),
+            "-is_creator", "invited_at", "id"
+        ),
     )
 
 
 def base_queryset(*, viewer) -> QuerySet:
-    qs = (Proposal.objects.visible_to(viewer)
-          .defer("search_vector")  # large, and only PostgreSQL reads it
-          .select_related("unit")
-          .prefetch_related("topics", _authors_prefetch()))
+    qs = (
+        Proposal.objects.visible_to(viewer)
+        .defer("search_vector")  # large, and only PostgreSQL reads it
+        .select_related("unit")
+        .prefetch_related("topics", _authors_prefetch())
+    )
     if getattr(viewer, "is_authenticated", False):
         qs = qs.annotate(
-            viewer_supports=Exists(Support.objects.filter(proposal=OuterRef("pk"),
-                                                          member=viewer)),
-            viewer_follows=Exists(Follow.objects.filter(
-                member=viewer, target_kind="proposal", target_id=OuterRef("pk"))),
+            viewer_supports=Exists(
+                Support.objects.filter(proposal=OuterRef("pk"), member=viewer)
+            ),
+            viewer_follows=Exists(
+                Follow.objects.filter(
+                    member=viewer, target_kind="proposal", target_id=OuterRef("pk")
+                )
+            ),
         )
     return qs
 
 
-def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
-                   topic: int | None = None, author: int | None = None,
-                   followed: bool = False, q: str | None = None,
-                   ordering: str | None = None, open_only: bool = False,
-                   units=None, subunits: bool = False) -> QuerySet:
+def list_proposals(
+    *,
+    viewer,
+    state: str | None = None,
+    unit: int | None = None,
+    topic: int | None = None,
+    author: int | None = None,
+    followed: bool = False,
+    q: str | None = None,
+    ordering: str | None = None,
+    open_only: bool = False,
+    units=None,
+    subunits: bool = False,
+) -> QuerySet:
     """The proposals a member finds (published ones and their own drafts), filtered;
     `units` narrows to a set of unit ids (e.g. where the member takes part)."""
     qs = base_queryset(viewer=viewer)
@@ -86,16 +102,24 @@ def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
     elif open_only:
         qs = qs.filter(state__in=OPEN_STATES)
     if unit and subunits:
-        path = Unit.objects.filter(pk=unit).values_list("path", flat=True).first() or "-"
+        path = (
+            Unit.objects.filter(pk=unit).values_list("path", flat=True).first() or "-"
+        )
         qs = qs.filter(unit__path__startswith=path)
     elif unit:
         qs = qs.filter(unit_id=unit)
     if topic:
-        qs = qs.filter(pk__in=Proposal.topics.through.objects.filter(
-            topic_id=topic).values("proposal_id"))
+        qs = qs.filter(
+            pk__in=Proposal.topics.through.objects.filter(topic_id=topic).values(
+                "proposal_id"
+            )
+        )
     if author:
-        qs = qs.filter(pk__in=ProposalAuthor.objects.filter(
-            member_id=author, accepted_at__isnull=False).values("proposal_id"))
+        qs = qs.filter(
+            pk__in=ProposalAuthor.objects.filter(
+                member_id=author, accepted_at__isnull=False
+            ).values("proposal_id")
+        )
     if followed and getattr(viewer, "is_authenticated", False):
         qs = qs.filter(viewer_follows=True)
     if q:
@@ -107,16 +131,22 @@ def list_proposals(*, viewer, state: str | None = None, unit: int | None = None,
 
 def get_proposal(*, viewer, pk: int) -> Proposal:
     """One proposal for its page or API detail (raises Proposal.DoesNotExist)."""
-    return (base_queryset(viewer=viewer)
-            .select_related("thread", "policy", "alternative_to", "created_by")
-            .prefetch_related(
-                Prefetch("state_changes",
-                         queryset=StateChange.objects.select_related("actor")),
-                Prefetch("alternatives",
-                         queryset=Proposal.objects.exclude(state=State.DRAFT)
-                         .order_by("created", "id").only(
-                             "id", "title", "state", "alternative_to_id")),
-            ).get(pk=pk))
+    return (
+        base_queryset(viewer=viewer)
+        .select_related("thread", "policy", "alternative_to", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "state_changes", queryset=StateChange.objects.select_related("actor")
+            ),
+            Prefetch(
+                "alternatives",
+                queryset=Proposal.objects.exclude(state=State.DRAFT)
+                .order_by("created", "id")
+                .only("id", "title", "state", "alternative_to_id"),
+            ),
+        )
+        .get(pk=pk)
+    )
 
 
 def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
@@ -132,9 +162,11 @@ def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
         if not words:
             return []
         query = title_query(words)
-        qs = (qs.filter(search_vector=query)
-              .annotate(rank=SearchRank(F("search_vector"), query))
-              .order_by("-rank", "-id"))
+        qs = (
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-id")
+        )
     else:
         words = [w for w in text.split() if len(w) > 2][:12]
         if not words:
@@ -143,12 +175,17 @@ def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
         for word in words:
             any_word |= Q(title__icontains=word)
         qs = qs.filter(any_word).order_by("-id")
-    return list(qs.select_related("unit").only(
-        "id", "title", "state", "support_count", "support_needed", "unit__name")[:limit])
+    return list(
+        qs.select_related("unit").only(
+            "id", "title", "state", "support_count", "support_needed", "unit__name"
+        )[:limit]
+    )
 
 
 def revisions_of(proposal: Proposal) -> QuerySet:
-    return Revision.objects.filter(proposal=proposal).select_related("author", "amendment")
+    return Revision.objects.filter(proposal=proposal).select_related(
+        "author", "amendment"
+    )
 
 
 def amendments_of(proposal: Proposal, *, viewer=None) -> QuerySet:
@@ -156,15 +193,19 @@ def amendments_of(proposal: Proposal, *, viewer=None) -> QuerySet:
     if getattr(viewer, "is_authenticated", False):
         from .models import AmendmentSupport
 
-        qs = qs.annotate(viewer_supports=Exists(AmendmentSupport.objects.filter(
-            amendment=OuterRef("pk"), member=viewer)))
+        qs = qs.annotate(
+            viewer_supports=Exists(
+                AmendmentSupport.objects.filter(amendment=OuterRef("pk"), member=viewer)
+            )
+        )
     return qs
 
 
 def due_proposals(now=None) -> QuerySet:
-    return Proposal.objects.filter(state__in=[State.GATHERING_SUPPORT, State.DISCUSSION,
-                                              State.FROZEN],
-                                   phase_ends__lte=now or timezone.now())
+    return Proposal.objects.filter(
+        state__in=[State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN],
+        phase_ends__lte=now or timezone.now(),
+    )
 
 
 def support_by_day(proposal: Proposal) -> list[tuple]:
@@ -172,18 +213,26 @@ def support_by_day(proposal: Proposal) -> list[tuple]:
     from django.db.models import Count
     from django.db.models.functions import TruncDate
 
-    return list(Support.objects.filter(proposal=proposal)
-                .annotate(day=TruncDate("created")).values("day")
-                .annotate(n=Count("id")).order_by("day").values_list("day", "n"))
+    return list(
+        Support.objects.filter(proposal=proposal)
+        .annotate(day=TruncDate("created"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+        .values_list("day", "n")
+    )
 
 
 def ballot_group(proposal: Proposal) -> list[Proposal]:
     """For the voting area: the proposal and its published alternatives (the original
     first), which go on one ranked ballot together."""
     root_id = proposal.alternative_to_id or proposal.pk
-    return [*Proposal.objects.filter(pk=root_id),
-            *Proposal.objects.filter(alternative_to_id=root_id).exclude(state=State.DRAFT)
-            .order_by("created", "id")]
+    return [
+        *Proposal.objects.filter(pk=root_id),
+        *Proposal.objects.filter(alternative_to_id=root_id)
+        .exclude(state=State.DRAFT)
+        .order_by("created", "id"),
+    ]
 
 
 def amendments_to_vote(proposal: Proposal) -> QuerySet:

@@ -54,35 +54,45 @@ COAUTHORS_MAX = 10
 # ------------------------------------------------------------------ validation
 
 
-def clean_text(*, title: str, body: str, clauses: list[str] | None) -> tuple[str, str, list]:
+def clean_text(
+    *, title: str, body: str, clauses: list[str] | None
+) -> tuple[str, str, list]:
     """Strip and check lengths; raise ValidationError naming each field."""
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     body = (body or "").strip()
     if clauses is None:
         clauses = []
-    if not isinstance(clauses, list | tuple) or not all(isinstance(c, str) for c in clauses):
+    if not isinstance(clauses, list | tuple) or not all(
+        isinstance(c, str) for c in clauses
+    ):
         errors["clauses"] = [_("Clauses must be a list of texts.")]
         clauses = []
     clauses = [c.strip() for c in clauses if c and c.strip()]
     if len(title) < TITLE_MIN:
         errors.setdefault("title", []).append(
-            _("The title needs at least %(n)d characters.") % {"n": TITLE_MIN})
+            _("The title needs at least %(n)d characters.") % {"n": TITLE_MIN}
+        )
     if len(title) > TITLE_MAX:
         errors.setdefault("title", []).append(
             _("The title can have at most %(n)d characters (it has %(len)d).")
-            % {"n": TITLE_MAX, "len": len(title)})
+            % {"n": TITLE_MAX, "len": len(title)}
+        )
     if len(body) > BODY_MAX:
-        errors["body"] = [_("The rationale can have at most %(n)d characters (it has "
-                            "%(len)d).") % {"n": BODY_MAX, "len": len(body)}]
+        errors["body"] = [
+            _("The rationale can have at most %(n)d characters (it has %(len)d).")
+            % {"n": BODY_MAX, "len": len(body)}
+        ]
     if len(clauses) > CLAUSES_MAX:
         errors.setdefault("clauses", []).append(
-            _("A proposal can have at most %(n)d clauses.") % {"n": CLAUSES_MAX})
+            _("A proposal can have at most %(n)d clauses.") % {"n": CLAUSES_MAX}
+        )
     for i, clause in enumerate(clauses, 1):
         if len(clause) > CLAUSE_MAX:
             errors.setdefault("clauses", []).append(
                 _("Clause %(i)d can have at most %(n)d characters.")
-                % {"i": i, "n": CLAUSE_MAX})
+                % {"i": i, "n": CLAUSE_MAX}
+            )
     if errors:
         raise ValidationError(errors)
     return title, body, clauses
@@ -95,8 +105,9 @@ def _lock(proposal: Proposal | int) -> Proposal:
 
 def _follow(member, proposal: Proposal) -> None:
     """Authors follow their proposal (notifications); idempotent."""
-    Follow.objects.get_or_create(member=member, target_kind=FollowTarget.PROPOSAL,
-                                 target_id=proposal.pk)
+    Follow.objects.get_or_create(
+        member=member, target_kind=FollowTarget.PROPOSAL, target_id=proposal.pk
+    )
 
 
 def _require_author(actor, proposal: Proposal) -> None:
@@ -108,68 +119,115 @@ def _require_author(actor, proposal: Proposal) -> None:
 
 
 def _support_payload(proposal: Proposal) -> dict:
-    return {"support_count": proposal.support_count,
-            "support_needed": proposal.support_needed,
-            "state": proposal.state,
-            "phase_ends": proposal.phase_ends.isoformat() if proposal.phase_ends else None,
-            "days_left": proposal.days_left}
+    return {
+        "support_count": proposal.support_count,
+        "support_needed": proposal.support_needed,
+        "state": proposal.state,
+        "phase_ends": proposal.phase_ends.isoformat() if proposal.phase_ends else None,
+        "days_left": proposal.days_left,
+    }
 
 
 def _push(proposal: Proposal, type_: str, data: dict) -> None:
     if proposal.thread_id:
-        append_thread_event(thread=proposal.thread_id, type=type_, object_id=proposal.pk,
-                            data=data)
+        append_thread_event(
+            thread=proposal.thread_id, type=type_, object_id=proposal.pk, data=data
+        )
 
 
-def _transition(proposal: Proposal, to: str, *, at: datetime, cause: str, actor=None,
-                phase_ends: datetime | None = None) -> None:
+def _transition(
+    proposal: Proposal,
+    to: str,
+    *,
+    at: datetime,
+    cause: str,
+    actor=None,
+    phase_ends: datetime | None = None,
+) -> None:
     """Move a locked proposal; record the change; push `proposal.state_changed`."""
     from_state = proposal.state
     try:
         with transaction.atomic():
-            StateChange.objects.create(proposal=proposal, from_state=from_state, to_state=to,
-                                       at=at, cause=cause,
-                                       actor=actor if getattr(actor, "pk", None) else None)
+            StateChange.objects.create(
+                proposal=proposal,
+                from_state=from_state,
+                to_state=to,
+                at=at,
+                cause=cause,
+                actor=actor if getattr(actor, "pk", None) else None,
+            )
     except IntegrityError as exc:
-        raise Conflict(_("This proposal has already been moved to this state.")) from exc
+        raise Conflict(
+            _("This proposal has already been moved to this state.")
+        ) from exc
     proposal.state = to
     proposal.phase_ends = phase_ends
-    stamp = {State.GATHERING_SUPPORT: "published_at", State.DISCUSSION: "discussion_started_at",
-             State.FROZEN: "frozen_at", State.VOTING: "voting_started_at"}.get(to, "closed_at")
+    stamp = {
+        State.GATHERING_SUPPORT: "published_at",
+        State.DISCUSSION: "discussion_started_at",
+        State.FROZEN: "frozen_at",
+        State.VOTING: "voting_started_at",
+    }.get(to, "closed_at")
     setattr(proposal, stamp, at)
     proposal.save(update_fields=["state", "phase_ends", stamp, "updated"])
-    _push(proposal, "proposal.state_changed", {
-        "from": from_state, "state": to, "at": at.isoformat(), "cause": cause,
-        "phase_ends": phase_ends.isoformat() if phase_ends else None,
-        "support_count": proposal.support_count, "support_needed": proposal.support_needed,
-    })
+    _push(
+        proposal,
+        "proposal.state_changed",
+        {
+            "from": from_state,
+            "state": to,
+            "at": at.isoformat(),
+            "cause": cause,
+            "phase_ends": phase_ends.isoformat() if phase_ends else None,
+            "support_count": proposal.support_count,
+            "support_needed": proposal.support_needed,
+        },
+    )
 
 
 # ------------------------------------------------------------------ writing
 
 
-def _write_revision(proposal: Proposal, *, actor, note: str = "",
-                    amendment: Amendment | None = None) -> Revision:
+def _write_revision(
+    proposal: Proposal, *, actor, note: str = "", amendment: Amendment | None = None
+) -> Revision:
     return Revision.objects.create(
-        proposal=proposal, number=proposal.revision, title=proposal.title,
-        body=proposal.body, clauses=list(proposal.clauses),
-        author=actor if getattr(actor, "pk", None) else None, note=note[:300],
-        amendment=amendment)
+        proposal=proposal,
+        number=proposal.revision,
+        title=proposal.title,
+        body=proposal.body,
+        clauses=list(proposal.clauses),
+        author=actor if getattr(actor, "pk", None) else None,
+        note=note[:300],
+        amendment=amendment,
+    )
 
 
 @transaction.atomic
-def create_proposal(*, actor: Member, title: str, body: str = "",
-                    clauses: list[str] | None = None, unit: Unit | None = None,
-                    topics: list[Topic] | None = None, coauthors: list[Member] | None = None,
-                    publish: bool = False, alternative_to: Proposal | None = None) -> Proposal:
+def create_proposal(
+    *,
+    actor: Member,
+    title: str,
+    body: str = "",
+    clauses: list[str] | None = None,
+    unit: Unit | None = None,
+    topics: list[Topic] | None = None,
+    coauthors: list[Member] | None = None,
+    publish: bool = False,
+    alternative_to: Proposal | None = None,
+) -> Proposal:
     """A new draft (or published at once with `publish=True`). With `alternative_to`
     it competes with that proposal and joins it in discussion when published."""
     title, body, clauses = clean_text(title=title, body=body, clauses=clauses)
     if alternative_to is not None:
         alternative_to = alternative_to.alternative_to or alternative_to
         if alternative_to.state != State.DISCUSSION:
-            raise Conflict(_("Alternatives can only be written while the original "
-                             "proposal is in discussion."))
+            raise Conflict(
+                _(
+                    "Alternatives can only be written while the original "
+                    "proposal is in discussion."
+                )
+            )
         unit = alternative_to.unit
     if unit is None:
         raise ValidationError({"unit": [_("Choose the unit the proposal is for.")]})
@@ -177,26 +235,46 @@ def create_proposal(*, actor: Member, title: str, body: str = "",
         raise NotAllowed(_("You can only propose in units you belong to."))
     coauthors = [c for c in dict.fromkeys(coauthors or []) if c.pk != actor.pk]
     if len(coauthors) > COAUTHORS_MAX:
-        raise ValidationError({"coauthors": [_("At most %(n)d co-authors.")
-                                             % {"n": COAUTHORS_MAX}]})
+        raise ValidationError(
+            {"coauthors": [_("At most %(n)d co-authors.") % {"n": COAUTHORS_MAX}]}
+        )
     for coauthor in coauthors:
         if not permissions.can_propose_in(coauthor, unit):
-            raise ValidationError({"coauthors": [
-                _("%(name)s is not a member of %(unit)s.")
-                % {"name": coauthor.display_name, "unit": unit.name}]})
-    thread = create_thread(title=title, unit=unit, actor=actor, kind=ThreadKind.PROPOSAL)
+            raise ValidationError(
+                {
+                    "coauthors": [
+                        _("%(name)s is not a member of %(unit)s.")
+                        % {"name": coauthor.display_name, "unit": unit.name}
+                    ]
+                }
+            )
+    thread = create_thread(
+        title=title, unit=unit, actor=actor, kind=ThreadKind.PROPOSAL
+    )
     proposal = Proposal.objects.create(
-        title=title, body=body, body_html=render_markdown(body), clauses=clauses, unit=unit,
-        thread=thread, created_by=actor, alternative_to=alternative_to,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
+        clauses=clauses,
+        unit=unit,
+        thread=thread,
+        created_by=actor,
+        alternative_to=alternative_to,
     )
     if topics:
         proposal.topics.set(topics)
     now = timezone.now()
-    ProposalAuthor.objects.create(proposal=proposal, member=actor, is_creator=True,
-                                  invited_at=now, accepted_at=now)
+    ProposalAuthor.objects.create(
+        proposal=proposal,
+        member=actor,
+        is_creator=True,
+        invited_at=now,
+        accepted_at=now,
+    )
     _follow(actor, proposal)
-    ProposalAuthor.objects.bulk_create([ProposalAuthor(proposal=proposal, member=c,
-                                                       invited_at=now) for c in coauthors])
+    ProposalAuthor.objects.bulk_create(
+        [ProposalAuthor(proposal=proposal, member=c, invited_at=now) for c in coauthors]
+    )
     _write_revision(proposal, actor=actor, note=_("First version"))
     refresh_search_vector(Proposal.objects.filter(pk=proposal.pk))
     if publish:
@@ -214,19 +292,32 @@ def publish_proposal(*, proposal: Proposal, actor: Member) -> Proposal:
         raise Conflict(_("Only a draft can be published."))
     now = timezone.now()
     if proposal.alternative_to_id:
-        original = Proposal.objects.select_for_update().get(pk=proposal.alternative_to_id)
+        original = Proposal.objects.select_for_update().get(
+            pk=proposal.alternative_to_id
+        )
         if original.state != State.DISCUSSION:
-            raise Conflict(_("The original proposal is no longer in discussion, so an "
-                             "alternative can no longer join it."))
+            raise Conflict(
+                _(
+                    "The original proposal is no longer in discussion, so an "
+                    "alternative can no longer join it."
+                )
+            )
         proposal.policy_id = original.policy_id
         proposal.eligible_count = original.eligible_count
         proposal.support_needed = original.support_needed
         proposal.save(update_fields=["policy", "eligible_count", "support_needed"])
         # Through gathering_support at once: it rides on the original's admission.
-        _transition(proposal, State.GATHERING_SUPPORT, at=now, cause=Cause.AUTHOR,
-                    actor=actor)
-        _transition(proposal, State.DISCUSSION, at=now, cause=Cause.ALTERNATIVE,
-                    actor=actor, phase_ends=original.phase_ends)
+        _transition(
+            proposal, State.GATHERING_SUPPORT, at=now, cause=Cause.AUTHOR, actor=actor
+        )
+        _transition(
+            proposal,
+            State.DISCUSSION,
+            at=now,
+            cause=Cause.ALTERNATIVE,
+            actor=actor,
+            phase_ends=original.phase_ends,
+        )
         return proposal
     policy = policy_for_unit(proposal.unit)
     eligible = subtree_member_count(proposal.unit)
@@ -234,35 +325,66 @@ def publish_proposal(*, proposal: Proposal, actor: Member) -> Proposal:
     proposal.eligible_count = eligible
     proposal.support_needed = policy.needed(eligible)
     proposal.save(update_fields=["policy", "eligible_count", "support_needed"])
-    _transition(proposal, State.GATHERING_SUPPORT, at=now, cause=Cause.AUTHOR, actor=actor,
-                phase_ends=now + timedelta(days=policy.support_days))
+    _transition(
+        proposal,
+        State.GATHERING_SUPPORT,
+        at=now,
+        cause=Cause.AUTHOR,
+        actor=actor,
+        phase_ends=now + timedelta(days=policy.support_days),
+    )
     return proposal
 
 
 @transaction.atomic
-def update_proposal(*, proposal: Proposal, actor: Member, title: str | None = None,
-                    body: str | None = None, clauses: list[str] | None = None,
-                    topics: list[Topic] | None = None, note: str = "") -> Proposal:
+def update_proposal(
+    *,
+    proposal: Proposal,
+    actor: Member,
+    title: str | None = None,
+    body: str | None = None,
+    clauses: list[str] | None = None,
+    topics: list[Topic] | None = None,
+    note: str = "",
+) -> Proposal:
     """Edit by an author; a changed text becomes a new immutable revision."""
     proposal = _lock(proposal)
     _require_author(actor, proposal)
     if proposal.state not in EDITABLE_STATES:
-        raise Conflict(_("This proposal is %(state)s and can no longer be edited.")
-                       % {"state": proposal.get_state_display().lower()})
+        raise Conflict(
+            _("This proposal is %(state)s and can no longer be edited.")
+            % {"state": proposal.get_state_display().lower()}
+        )
     new_title, new_body, new_clauses = clean_text(
         title=proposal.title if title is None else title,
         body=proposal.body if body is None else body,
-        clauses=list(proposal.clauses) if clauses is None else clauses)
-    changed = (new_title, new_body, new_clauses) != (proposal.title, proposal.body,
-                                                     list(proposal.clauses))
+        clauses=list(proposal.clauses) if clauses is None else clauses,
+    )
+    changed = (new_title, new_body, new_clauses) != (
+        proposal.title,
+        proposal.body,
+        list(proposal.clauses),
+    )
     if topics is not None:
         proposal.topics.set(topics)
     if changed:
-        proposal.title, proposal.body, proposal.clauses = new_title, new_body, new_clauses
+        proposal.title, proposal.body, proposal.clauses = (
+            new_title,
+            new_body,
+            new_clauses,
+        )
         proposal.body_html = render_markdown(new_body)
         proposal.revision += 1
-        proposal.save(update_fields=["title", "body", "body_html", "clauses", "revision",
-                                     "updated"])
+        proposal.save(
+            update_fields=[
+                "title",
+                "body",
+                "body_html",
+                "clauses",
+                "revision",
+                "updated",
+            ]
+        )
         _write_revision(proposal, actor=actor, note=note)
         refresh_search_vector(Proposal.objects.filter(pk=proposal.pk))
         if proposal.thread_id:
@@ -288,8 +410,9 @@ def accept_coauthorship(*, proposal: Proposal, member: Member) -> ProposalAuthor
 
 @transaction.atomic
 def decline_coauthorship(*, proposal: Proposal, member: Member) -> None:
-    deleted, _n = ProposalAuthor.objects.filter(proposal=proposal, member=member,
-                                                accepted_at__isnull=True).delete()
+    deleted, _n = ProposalAuthor.objects.filter(
+        proposal=proposal, member=member, accepted_at__isnull=True
+    ).delete()
     if not deleted:
         raise Conflict(_("There is no open invitation to decline."))
 
@@ -299,10 +422,12 @@ def withdraw_proposal(*, proposal: Proposal, actor: Member) -> Proposal:
     proposal = _lock(proposal)
     _require_author(actor, proposal)
     if proposal.state not in EDITABLE_STATES:
-        raise Conflict(_("A proposal that is frozen or being voted on cannot be "
-                         "withdrawn."))
-    _transition(proposal, State.WITHDRAWN, at=timezone.now(), cause=Cause.AUTHOR,
-                actor=actor)
+        raise Conflict(
+            _("A proposal that is frozen or being voted on cannot be withdrawn.")
+        )
+    _transition(
+        proposal, State.WITHDRAWN, at=timezone.now(), cause=Cause.AUTHOR, actor=actor
+    )
     return proposal
 
 
@@ -316,29 +441,45 @@ def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
     the database refuses a second support (one_support_per_member)."""
     proposal = _lock(proposal)
     if proposal.state == State.DRAFT:
-        raise Conflict(_("A draft cannot be supported until it is published."),
-                       code="draft")
+        raise Conflict(
+            _("A draft cannot be supported until it is published."), code="draft"
+        )
     if proposal.state not in SUPPORTABLE_STATES:
-        raise Conflict(_("This proposal is %(state)s and no longer takes support.")
-                       % {"state": proposal.get_state_display().lower()},
-                       code="closed")
+        raise Conflict(
+            _("This proposal is %(state)s and no longer takes support.")
+            % {"state": proposal.get_state_display().lower()},
+            code="closed",
+        )
     if not permissions.can_support(member, proposal):
-        raise NotAllowed(_("Only members of %(unit)s (or of units below it) can support "
-                           "this proposal.") % {"unit": proposal.unit.name})
+        raise NotAllowed(
+            _(
+                "Only members of %(unit)s (or of units below it) can support "
+                "this proposal."
+            )
+            % {"unit": proposal.unit.name}
+        )
     try:
         with transaction.atomic():
             Support.objects.create(proposal=proposal, member=member)
     except IntegrityError as exc:
-        raise Conflict(_("You already support this proposal."),
-                       code="already_supported") from exc
+        raise Conflict(
+            _("You already support this proposal."), code="already_supported"
+        ) from exc
     proposal.support_count += 1
     proposal.save(update_fields=["support_count"])
-    if (proposal.state == State.GATHERING_SUPPORT
-            and proposal.support_count >= proposal.support_needed):
+    if (
+        proposal.state == State.GATHERING_SUPPORT
+        and proposal.support_count >= proposal.support_needed
+    ):
         now = timezone.now()
         policy = proposal.policy or policy_for_unit(proposal.unit)
-        _transition(proposal, State.DISCUSSION, at=now, cause=Cause.SUPPORT,
-                    phase_ends=now + timedelta(days=policy.discussion_days))
+        _transition(
+            proposal,
+            State.DISCUSSION,
+            at=now,
+            cause=Cause.SUPPORT,
+            phase_ends=now + timedelta(days=policy.discussion_days),
+        )
     _push(proposal, "proposal.support_changed", _support_payload(proposal))
     return proposal
 
@@ -348,8 +489,9 @@ def withdraw_support(*, proposal: Proposal | int, member: Member) -> Proposal:
     """Take support back. A proposal that already reached discussion stays there."""
     proposal = _lock(proposal)
     if proposal.state not in SUPPORTABLE_STATES:
-        raise Conflict(_("This proposal no longer takes or gives back support."),
-                       code="closed")
+        raise Conflict(
+            _("This proposal no longer takes or gives back support."), code="closed"
+        )
     deleted, _n = Support.objects.filter(proposal=proposal, member=member).delete()
     if not deleted:
         raise Conflict(_("You do not support this proposal."), code="not_supported")
@@ -371,12 +513,22 @@ def _advance_one(proposal: Proposal) -> None:
     if proposal.state == State.GATHERING_SUPPORT:
         _transition(proposal, State.EXPIRED, at=at, cause=Cause.SCHEDULE)
     elif proposal.state == State.DISCUSSION:
-        _transition(proposal, State.FROZEN, at=at, cause=Cause.SCHEDULE,
-                    phase_ends=at + timedelta(days=policy.freeze_days))
+        _transition(
+            proposal,
+            State.FROZEN,
+            at=at,
+            cause=Cause.SCHEDULE,
+            phase_ends=at + timedelta(days=policy.freeze_days),
+        )
         _settle_amendments(proposal, at=at)
     elif proposal.state == State.FROZEN:
-        _transition(proposal, State.VOTING, at=at, cause=Cause.SCHEDULE,
-                    phase_ends=at + timedelta(days=policy.voting_days))
+        _transition(
+            proposal,
+            State.VOTING,
+            at=at,
+            cause=Cause.SCHEDULE,
+            phase_ends=at + timedelta(days=policy.voting_days),
+        )
 
 
 def advance_due_proposals(*, now: datetime | None = None) -> int:
@@ -393,12 +545,14 @@ def advance_due_proposals(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             batch = list(
                 Proposal.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state__in=[State.GATHERING_SUPPORT, State.DISCUSSION,
-                                   State.FROZEN],
-                        phase_ends__lte=now)
+                .filter(
+                    state__in=[State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN],
+                    phase_ends__lte=now,
+                )
                 .exclude(pk__in=stuck)
                 .select_related("unit", "policy")
-                .order_by("phase_ends", "id")[:BATCH])
+                .order_by("phase_ends", "id")[:BATCH]
+            )
             if not batch:
                 return steps
             for proposal in batch:
@@ -406,22 +560,30 @@ def advance_due_proposals(*, now: datetime | None = None) -> int:
                     with transaction.atomic():
                         _advance_one(proposal)
                 except Exception:
-                    logger.exception("proposal %s could not move on schedule", proposal.pk)
+                    logger.exception(
+                        "proposal %s could not move on schedule", proposal.pk
+                    )
                     stuck.add(proposal.pk)
                 else:
                     steps += 1
 
 
 @transaction.atomic
-def record_vote_outcome(*, proposal: Proposal, adopted: bool, at: datetime | None = None,
-                        actor=None) -> Proposal:
+def record_vote_outcome(
+    *, proposal: Proposal, adopted: bool, at: datetime | None = None, actor=None
+) -> Proposal:
     """voting → adopted | rejected. Called by the voting area when it has the result;
     the schedule never ends a vote by itself."""
     proposal = _lock(proposal)
     if proposal.state != State.VOTING:
         raise Conflict(_("Only a proposal being voted on can get a result."))
-    _transition(proposal, State.ADOPTED if adopted else State.REJECTED,
-                at=at or timezone.now(), cause=Cause.RESULT, actor=actor)
+    _transition(
+        proposal,
+        State.ADOPTED if adopted else State.REJECTED,
+        at=at or timezone.now(),
+        cause=Cause.RESULT,
+        actor=actor,
+    )
     return proposal
 
 
@@ -430,15 +592,25 @@ def _settle_amendments(proposal: Proposal, *, at: datetime) -> None:
     proposal; the others lapse."""
     open_ = Amendment.objects.filter(proposal=proposal, state=AmendmentState.OPEN)
     open_.filter(support_count__gte=F("support_needed")).update(
-        state=AmendmentState.TO_VOTE, decided_at=at)
+        state=AmendmentState.TO_VOTE, decided_at=at
+    )
     open_.update(state=AmendmentState.LAPSED, decided_at=at)
 
 
 # ------------------------------------------------------------------ policies
 
-POLICY_FIELDS = ["admission_quorum", "support_days", "discussion_days", "freeze_days",
-                 "voting_days", "majority", "turnout_quorum", "ballot", "delegation_allowed",
-                 "amendment_quorum"]
+POLICY_FIELDS = [
+    "admission_quorum",
+    "support_days",
+    "discussion_days",
+    "freeze_days",
+    "voting_days",
+    "majority",
+    "turnout_quorum",
+    "ballot",
+    "delegation_allowed",
+    "amendment_quorum",
+]
 
 
 @transaction.atomic
@@ -449,7 +621,9 @@ def set_unit_policy(*, actor: Member, unit: Unit, reason: str = "", **values) ->
         raise NotAllowed(_("Only administrators of this unit can change its policy."))
     unknown = set(values) - set(POLICY_FIELDS)
     if unknown:
-        raise ServiceError(_("Unknown policy fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ServiceError(
+            _("Unknown policy fields: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     policy = Policy.objects.select_for_update().filter(unit=unit).first()
     base = policy or policy_for_unit(unit)
     before = {f: str(getattr(base, f)) for f in POLICY_FIELDS}
@@ -462,9 +636,15 @@ def set_unit_policy(*, actor: Member, unit: Unit, reason: str = "", **values) ->
     policy.save()
     after = {f: str(getattr(policy, f)) for f in POLICY_FIELDS}
     changed = {f: [before[f], after[f]] for f in POLICY_FIELDS if before[f] != after[f]}
-    record_audit(actor=actor, action="policy.updated", unit=unit, target=policy,
-                 summary=_("Changed the proposal policy of %(unit)s") % {"unit": unit.name},
-                 reason=reason, data={"changed": changed})
+    record_audit(
+        actor=actor,
+        action="policy.updated",
+        unit=unit,
+        target=policy,
+        summary=_("Changed the proposal policy of %(unit)s") % {"unit": unit.name},
+        reason=reason,
+        data={"changed": changed},
+    )
     return policy
 
 
@@ -478,9 +658,21 @@ from .amendments import (  # noqa: E402
 )
 
 __all__ = [
-    "accept_amendment", "accept_coauthorship", "advance_due_proposals", "clean_text",
-    "create_amendment", "create_proposal", "decline_coauthorship", "publish_proposal",
-    "record_vote_outcome", "set_unit_policy", "support_amendment", "support_proposal",
-    "update_proposal", "withdraw_amendment", "withdraw_amendment_support",
-    "withdraw_proposal", "withdraw_support",
+    "accept_amendment",
+    "accept_coauthorship",
+    "advance_due_proposals",
+    "clean_text",
+    "create_amendment",
+    "create_proposal",
+    "decline_coauthorship",
+    "publish_proposal",
+    "record_vote_outcome",
+    "set_unit_policy",
+    "support_amendment",
+    "support_proposal",
+    "update_proposal",
+    "withdraw_amendment",
+    "withdraw_amendment_support",
+    "withdraw_proposal",
+    "withdraw_support",
 ]

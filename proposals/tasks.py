@@ -5,8 +5,12 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="proposals.advance_schedule", ignore_result=True, time_limit=240,
-             soft_time_limit=200)
+@shared_task(
+    name="proposals.advance_schedule",
+    ignore_result=True,
+    time_limit=240,
+    soft_time_limit=200,
+)
 def advance_schedule() -> int:
     """Every minute (beat): move proposals whose phase has ended. Safe to run twice at
     the same time and catches up after downtime (see services.advance_due_proposals)."""

@@ -11,7 +11,7 @@ from tests.factories import PASSWORD, MemberFactory, give_role, make_tree
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
-    yield
+    return
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.utils import timezone
 from deliberation.members.models import Member, Unit, UnitKind
 from deliberation.members.services import add_membership, create_unit, grant_role
 
-PASSWORD = "test-pass-2026"  # noqa: S105
+PASSWORD = "test-pass-2026"
 _codes = itertools.count(1)
 
 
@@ -37,21 +37,43 @@ def make_tree() -> dict[str, Unit]:
     """national > district > municipality > two branches."""
     n = next(_codes)
     national = Unit.objects.filter(kind=UnitKind.NATIONAL).first() or create_unit(
-        name="Partiet", code=f"nat-{n}", kind=UnitKind.NATIONAL)
-    district = create_unit(name=f"Distrikt {n}", code=f"d-{n}", kind=UnitKind.DISTRICT,
-                           parent=national)
-    municipality = create_unit(name=f"Kommun {n}", code=f"m-{n}",
-                               kind=UnitKind.MUNICIPALITY, parent=district)
-    branch = create_unit(name=f"Avdelning {n}a", code=f"b-{n}a", kind=UnitKind.BRANCH,
-                         parent=municipality)
-    branch2 = create_unit(name=f"Avdelning {n}b", code=f"b-{n}b", kind=UnitKind.BRANCH,
-                          parent=municipality)
-    return {"national": national, "district": district, "municipality": municipality,
-            "branch": branch, "branch2": branch2}
+        name="Partiet", code=f"nat-{n}", kind=UnitKind.NATIONAL
+    )
+    district = create_unit(
+        name=f"Distrikt {n}", code=f"d-{n}", kind=UnitKind.DISTRICT, parent=national
+    )
+    municipality = create_unit(
+        name=f"Kommun {n}", code=f"m-{n}", kind=UnitKind.MUNICIPALITY, parent=district
+    )
+    branch = create_unit(
+        name=f"Avdelning {n}a",
+        code=f"b-{n}a",
+        kind=UnitKind.BRANCH,
+        parent=municipality,
+    )
+    branch2 = create_unit(
+        name=f"Avdelning {n}b",
+        code=f"b-{n}b",
+        kind=UnitKind.BRANCH,
+        parent=municipality,
+    )
+    return {
+        "national": national,
+        "district": district,
+        "municipality": municipality,
+        "branch": branch,
+        "branch2": branch2,
+    }
 
 
 def give_role(member, unit, role, *, days=365):
     now = timezone.now()
-    return grant_role(actor=None, member=member, unit=unit, role=role,
-                      starts=now - timedelta(days=1), ends=now + timedelta(days=days),
-                      reason="test")
+    return grant_role(
+        actor=None,
+        member=member,
+        unit=unit,
+        role=role,
+        starts=now - timedelta(days=1),
+        ends=now + timedelta(days=days),
+        reason="test",
+    )

@@ -20,7 +20,7 @@ class _Collector:
     def __init__(self):
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.content)
         msg["X-Rcpt-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(msg)
@@ -53,6 +53,9 @@ class SMTPServer:
     @staticmethod
     def body(msg: Message) -> str:
         if msg.is_multipart():
-            return "".join(p.get_payload(decode=True).decode() for p in msg.walk()
-                           if p.get_content_type() == "text/plain")
+            return "".join(
+                p.get_payload(decode=True).decode()
+                for p in msg.walk()
+                if p.get_content_type() == "text/plain"
+            )
         return msg.get_payload(decode=True).decode()

@@ -9,8 +9,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_check(env_extra: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_production_refuses_the_default_secret_key():
@@ -21,11 +27,22 @@ def test_production_refuses_the_default_secret_key():
 
 def test_production_starts_with_a_real_secret_and_secure_cookies():
     result = subprocess.run(
-        [sys.executable, "-c", "import django;django.setup();from django.conf import settings as s;"
-         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "TORGET_ENV": "production", "DJANGO_SETTINGS_MODULE":
-             "deliberation.settings", "DJANGO_SECRET_KEY": "x" * 50},
+        [
+            sys.executable,
+            "-c",
+            "import django;django.setup();from django.conf import settings as s;"
+            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "TORGET_ENV": "production",
+            "DJANGO_SETTINGS_MODULE": "deliberation.settings",
+            "DJANGO_SECRET_KEY": "x" * 50,
+        },
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]

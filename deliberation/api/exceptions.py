@@ -17,7 +17,9 @@ def exception_handler(exc, context):
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
     elif isinstance(exc, Conflict):
-        return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT
+        )
     elif isinstance(exc, ServiceError):
         return Response(
             {"detail": str(exc), "code": exc.code}, status=status.HTTP_400_BAD_REQUEST

@@ -17,7 +17,11 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     unit = models.ForeignKey(
-        "members.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "members.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)

@@ -40,7 +40,14 @@ class ModerationActionAdmin(ReadOnlyAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyAdmin):
-    list_display = ["created", "comment", "author", "hidden_by", "decided_by", "outcome"]
+    list_display = [
+        "created",
+        "comment",
+        "author",
+        "hidden_by",
+        "decided_by",
+        "outcome",
+    ]
 
 
 @admin.register(LiveSession)

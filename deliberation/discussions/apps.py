@@ -10,5 +10,8 @@ class DiscussionsConfig(AppConfig):
     def ready(self):
         from deliberation.celery import add_beat_entry
 
-        add_beat_entry("discussions-announce-live-sessions",
-                       "discussions.announce_live_sessions", 30.0)
+        add_beat_entry(
+            "discussions-announce-live-sessions",
+            "discussions.announce_live_sessions",
+            30.0,
+        )

@@ -49,11 +49,18 @@ def schedule_presence_broadcast(thread_id: int) -> None:
         try:
             await asyncio.sleep(PRESENCE_DEBOUNCE)
             n = await presence.count(f"thread:{thread_id}")
-            await get_channel_layer().group_send(thread_group(thread_id), {
-                "type": "relay",
-                "event": {"type": "presence.changed", "id": thread_id,
-                          "data": {"count": n}}})
-        except Exception:  # noqa: BLE001 — presence is best effort
+            await get_channel_layer().group_send(
+                thread_group(thread_id),
+                {
+                    "type": "relay",
+                    "event": {
+                        "type": "presence.changed",
+                        "id": thread_id,
+                        "data": {"count": n},
+                    },
+                },
+            )
+        except Exception:
             logger.exception("presence broadcast failed for thread %s", thread_id)
         finally:
             _pending_presence.pop(key, None)
@@ -81,7 +88,10 @@ def _events_between(thread_id: int, after: int, upto: int | None, limit: int):
 
 @database_sync_to_async
 def _last_seq(thread_id: int) -> int:
-    return Thread.objects.filter(pk=thread_id).values_list("last_seq", flat=True).first() or 0
+    return (
+        Thread.objects.filter(pk=thread_id).values_list("last_seq", flat=True).first()
+        or 0
+    )
 
 
 class ThreadConsumer(AsyncJsonWebsocketConsumer):
@@ -113,7 +123,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         try:
             await presence.join(self.presence_scope, self.channel_name, self.user.pk)
             schedule_presence_broadcast(self.thread_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("presence join failed")
         self.heartbeat = asyncio.get_running_loop().create_task(self._heartbeat())
 
@@ -125,15 +135,17 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         try:
             await presence.leave(self.presence_scope, self.channel_name, self.user.pk)
             schedule_presence_broadcast(self.thread_id)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.exception("presence leave failed")
 
     async def _heartbeat(self):
         while True:
             await asyncio.sleep(presence.HEARTBEAT)
             try:
-                await presence.refresh(self.presence_scope, self.channel_name, self.user.pk)
-            except Exception:  # noqa: BLE001
+                await presence.refresh(
+                    self.presence_scope, self.channel_name, self.user.pk
+                )
+            except Exception:
                 logger.exception("presence refresh failed")
 
     # --- client → server -----------------------------------------------------------
@@ -151,7 +163,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             return await self.error("Invalid JSON.")
         if not isinstance(content, dict):
-            return await self.error("Send a JSON object with a \"type\".")
+            return await self.error('Send a JSON object with a "type".')
         await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
@@ -159,7 +171,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         if kind == "resume":
             after = content.get("after_seq")
             if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-                return await self.error("resume needs \"after_seq\": a whole number ≥ 0.")
+                return await self.error('resume needs "after_seq": a whole number ≥ 0.')
             return await self.resume(after)
         if kind == "ping":
             return await self.send_json({"type": "pong"})
@@ -209,9 +221,12 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         if seq <= self.last_sent:
             return  # already sent (by replay or earlier)
-        while seq > self.last_sent + 1:  # something went missing or arrived out of order
-            missing = await _events_between(self.thread_id, self.last_sent, seq,
-                                            REPLAY_BATCH)
+        while (
+            seq > self.last_sent + 1
+        ):  # something went missing or arrived out of order
+            missing = await _events_between(
+                self.thread_id, self.last_sent, seq, REPLAY_BATCH
+            )
             for older in missing:
                 await self.send_json(older)
                 self.last_sent = older["seq"]

@@ -24,37 +24,104 @@ TITLE = "Hur ska vi använda lokalen på Götgatan?"
 
 CONVERSATION = [
     # key, author, stance, body, reply-to key
-    ("a1", "anna", "for", "Jag föreslår att vi öppnar lokalen för **läxhjälp** två kvällar i "
-     "veckan. Det är det grannarna frågar efter mest.", None),
-    ("b1", "bo", "question", "Bra idé! Vem tar ansvar för nycklarna? @anna, har du pratat "
-     "med hyresvärden?", "a1"),
-    ("a2", "anna", "neutral", "Ja, hyresvärden är positiv så länge vi städar efter oss.", "b1"),
-    ("m1", "member001", "against", "Jag tycker att lokalen ska vara öppen för *alla* "
-     "föreningar, inte bara läxhjälp. Annars stänger vi ute andra.", None),
-    ("m2", "member013", "for", "Läxhjälp når de som behöver oss mest. Börja där och utvärdera "
-     "efter en termin.", "m1"),
-    ("m3", "member025", "against", "Två kvällar binder för mycket folk. En kväll räcker till "
-     "att börja med.", None),
-    ("b2", "bo", "neutral", "Jag schemalägger ett livemöte så att vi kan landa i ett förslag "
-     "till medlemsmötet. Agendan finns i banderollen ovan.", None),
+    (
+        "a1",
+        "anna",
+        "for",
+        "Jag föreslår att vi öppnar lokalen för **läxhjälp** två kvällar i "
+        "veckan. Det är det grannarna frågar efter mest.",
+        None,
+    ),
+    (
+        "b1",
+        "bo",
+        "question",
+        "Bra idé! Vem tar ansvar för nycklarna? @anna, har du pratat med hyresvärden?",
+        "a1",
+    ),
+    (
+        "a2",
+        "anna",
+        "neutral",
+        "Ja, hyresvärden är positiv så länge vi städar efter oss.",
+        "b1",
+    ),
+    (
+        "m1",
+        "member001",
+        "against",
+        "Jag tycker att lokalen ska vara öppen för *alla* "
+        "föreningar, inte bara läxhjälp. Annars stänger vi ute andra.",
+        None,
+    ),
+    (
+        "m2",
+        "member013",
+        "for",
+        "Läxhjälp når de som behöver oss mest. Börja där och utvärdera "
+        "efter en termin.",
+        "m1",
+    ),
+    (
+        "m3",
+        "member025",
+        "against",
+        "Två kvällar binder för mycket folk. En kväll räcker till att börja med.",
+        None,
+    ),
+    (
+        "b2",
+        "bo",
+        "neutral",
+        "Jag schemalägger ett livemöte så att vi kan landa i ett förslag "
+        "till medlemsmötet. Agendan finns i banderollen ovan.",
+        None,
+    ),
 ]
 
-REACTIONS = [("a1", "bo", "agree"), ("a1", "member001", "like"), ("a1", "member013", "agree"),
-             ("a1", "member025", "insightful"), ("m1", "member025", "agree"),
-             ("m1", "anna", "insightful"), ("m2", "anna", "like"), ("m3", "member001", "like")]
+REACTIONS = [
+    ("a1", "bo", "agree"),
+    ("a1", "member001", "like"),
+    ("a1", "member013", "agree"),
+    ("a1", "member025", "insightful"),
+    ("m1", "member025", "agree"),
+    ("m1", "anna", "insightful"),
+    ("m2", "anna", "like"),
+    ("m3", "member001", "like"),
+]
 
 PROPOSAL_COMMENTS = [
     ("bo", "for", "Det här behövs. Jag har sett samma problem i vår stadsdel."),
-    ("member001", "question", "Hur ska det finansieras? Jag saknar en kostnadsberäkning."),
-    ("member013", "against", "Bra tanke, men jag tror att en lokal lösning fungerar bättre "
-     "än en nationell regel."),
+    (
+        "member001",
+        "question",
+        "Hur ska det finansieras? Jag saknar en kostnadsberäkning.",
+    ),
+    (
+        "member013",
+        "against",
+        "Bra tanke, men jag tror att en lokal lösning fungerar bättre "
+        "än en nationell regel.",
+    ),
 ]
 
 
 def seed(stdout=None) -> str:
     unit = Unit.objects.filter(code="sodermalm").first()
-    people = {m.username: m for m in Member.objects.filter(username__in=[
-        "anna", "bo", "cecilia", "member001", "member013", "member025", "admin"])}
+    people = {
+        m.username: m
+        for m in Member.objects.filter(
+            username__in=[
+                "anna",
+                "bo",
+                "cecilia",
+                "member001",
+                "member013",
+                "member025",
+                "admin",
+            ]
+        )
+    }
     if unit is None or "anna" not in people:
         return "skipped (seed members first)"
     made = 0
@@ -70,26 +137,45 @@ def _seed_branch_thread(unit, people) -> int:
     for key, author, stance, body, parent in CONVERSATION:
         if author not in people:
             continue
-        posted[key] = post_comment(thread=thread, author=people[author], stance=stance,
-                                   body=body, parent=posted.get(parent), enforce_rate=False)
+        posted[key] = post_comment(
+            thread=thread,
+            author=people[author],
+            stance=stance,
+            body=body,
+            parent=posted.get(parent),
+            enforce_rate=False,
+        )
     for key, who, kind in REACTIONS:
         if key in posted and who in people:
             add_reaction(comment=posted[key], member=people[who], kind=kind)
     if "member025" in people and "cecilia" in people:
-        rude = post_comment(thread=thread, author=people["member025"], stance="against",
-                            body="Ni som vill ha läxhjälp är naiva och borde hålla tyst.",
-                            enforce_rate=False)
-        hide_comment(comment=rude, moderator=people["cecilia"],
-                     reason="Personangrepp: kritisera förslag, inte personer "
-                            "(uppförandekoden, punkt 2).")
+        rude = post_comment(
+            thread=thread,
+            author=people["member025"],
+            stance="against",
+            body="Ni som vill ha läxhjälp är naiva och borde hålla tyst.",
+            enforce_rate=False,
+        )
+        hide_comment(
+            comment=rude,
+            moderator=people["cecilia"],
+            reason="Personangrepp: kritisera förslag, inte personer "
+            "(uppförandekoden, punkt 2).",
+        )
     if "bo" in people and not LiveSession.objects.filter(thread=thread).exists():
         start = (timezone.localtime() + timedelta(days=2)).replace(
-            hour=18, minute=0, second=0, microsecond=0)
-        schedule_live_session(unit=unit, facilitator=people["bo"], thread=thread,
-                              title="Livemöte: lokalen på Götgatan",
-                              agenda="1. Läxhjälp eller öppen lokal?\n2. Hur många kvällar?\n"
-                                     "3. Förslag till medlemsmötet",
-                              starts=start, ends=start + timedelta(minutes=90))
+            hour=18, minute=0, second=0, microsecond=0
+        )
+        schedule_live_session(
+            unit=unit,
+            facilitator=people["bo"],
+            thread=thread,
+            title="Livemöte: lokalen på Götgatan",
+            agenda="1. Läxhjälp eller öppen lokal?\n2. Hur många kvällar?\n"
+            "3. Förslag till medlemsmötet",
+            starts=start,
+            ends=start + timedelta(minutes=90),
+        )
     return len(posted) + 1
 
 
@@ -99,8 +185,11 @@ def _seed_proposal_threads(people) -> int:
     except ImportError:
         return 0
     made = 0
-    proposals = (Proposal.objects.filter(thread__isnull=False)
-                 .select_related("thread", "thread__unit").order_by("pk")[:2])
+    proposals = (
+        Proposal.objects.filter(thread__isnull=False)
+        .select_related("thread", "thread__unit")
+        .order_by("pk")[:2]
+    )
     for proposal in proposals:
         thread = proposal.thread
         if Comment.objects.filter(thread=thread).exists():
@@ -113,7 +202,12 @@ def _seed_proposal_threads(people) -> int:
 
             if not can_post_in_thread(member, thread):
                 continue
-            post_comment(thread=thread, author=member, stance=stance, body=body,
-                         enforce_rate=False)
+            post_comment(
+                thread=thread,
+                author=member,
+                stance=stance,
+                body=body,
+                enforce_rate=False,
+            )
             made += 1
     return made

@@ -16,11 +16,19 @@ class ThreadKind(models.TextChoices):
 
 class Thread(models.Model):
     title = models.CharField(_("title"), max_length=200)
-    unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="threads")
-    kind = models.CharField(_("kind"), max_length=16, choices=ThreadKind.choices,
-                            default=ThreadKind.UNIT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "members.Unit", on_delete=models.PROTECT, related_name="threads"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=ThreadKind.choices, default=ThreadKind.UNIT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created = models.DateTimeField(auto_now_add=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
@@ -60,8 +68,12 @@ class ThreadEvent(models.Model):
 
     def as_message(self) -> dict:
         oid = self.object_id
-        return {"type": self.type, "id": int(oid) if oid.isdigit() else oid,
-                "seq": self.seq, "data": self.data}
+        return {
+            "type": self.type,
+            "id": int(oid) if oid.isdigit() else oid,
+            "seq": self.seq,
+            "data": self.data,
+        }
 
 
 class Stance(models.TextChoices):
@@ -83,16 +95,22 @@ class Comment(models.Model):
     `reaction_counts`/`reaction_total` are kept in step by the reaction services
     (under a row lock) so lists never count reactions per row."""
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="replies")
-    root = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     depth = models.PositiveSmallIntegerField(default=0)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="comments")
-    stance = models.CharField(_("stance"), max_length=16, choices=Stance.choices,
-                              default=Stance.NEUTRAL)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    stance = models.CharField(
+        _("stance"), max_length=16, choices=Stance.choices, default=Stance.NEUTRAL
+    )
     body = models.TextField(_("comment"), blank=True)
     body_html = models.TextField(blank=True)
     seq = models.PositiveBigIntegerField(default=0)
@@ -120,7 +138,9 @@ class Comment(models.Model):
 class CommentRevision(models.Model):
     """The text a comment had before an edit (edits keep their history)."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
     body = models.TextField()
     stance = models.CharField(max_length=16, choices=Stance.choices)
     created = models.DateTimeField()  # when this text was written
@@ -133,47 +153,54 @@ class CommentRevision(models.Model):
         return f"revision of #{self.comment_id}"
 
 
-
 class Reaction(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reactions"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=ReactionKind.choices)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["comment", "member", "kind"],
-                                    name="one_reaction_of_a_kind")
+            models.UniqueConstraint(
+                fields=["comment", "member", "kind"], name="one_reaction_of_a_kind"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.comment_id}"
 
 
-
 class Mention(models.Model):
     """`@username` in a comment. Notifications read these (another area)."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="mentions")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="mentions"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["comment", "member"], name="one_mention_per_comment")
+            models.UniqueConstraint(
+                fields=["comment", "member"], name="one_mention_per_comment"
+            )
         ]
 
     def __str__(self) -> str:
         return f"@{self.member_id} in #{self.comment_id}"
 
 
-
 class Flag(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.TextField(_("reason"))
     created = models.DateTimeField(auto_now_add=True)
     resolved = models.DateTimeField(null=True, blank=True)
@@ -181,12 +208,13 @@ class Flag(models.Model):
     class Meta:
         ordering = ["created"]
         constraints = [
-            models.UniqueConstraint(fields=["comment", "member"], name="one_flag_per_member")
+            models.UniqueConstraint(
+                fields=["comment", "member"], name="one_flag_per_member"
+            )
         ]
 
     def __str__(self) -> str:
         return f"flag on #{self.comment_id}"
-
 
 
 class ModerationKind(models.TextChoices):
@@ -199,12 +227,14 @@ class ModerationKind(models.TextChoices):
 class ModerationAction(models.Model):
     """Public: every hide/restore/appeal decision with who, when and why."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE,
-                                related_name="moderation_actions")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="+")
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=ModerationKind.choices)
     reason = models.TextField(_("reason"))
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -216,7 +246,6 @@ class ModerationAction(models.Model):
         return f"{self.kind} #{self.comment_id}"
 
 
-
 class AppealOutcome(models.TextChoices):
     UPHELD = "upheld", _("Stays hidden")
     GRANTED = "granted", _("Restored")
@@ -225,16 +254,27 @@ class AppealOutcome(models.TextChoices):
 class Appeal(models.Model):
     """The author's one appeal against hiding; decided by another moderator."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="appeals")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="+")
-    action = models.ForeignKey(ModerationAction, on_delete=models.PROTECT, related_name="+")
-    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="appeals"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    action = models.ForeignKey(
+        ModerationAction, on_delete=models.PROTECT, related_name="+"
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"))
     created = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=AppealOutcome.choices, blank=True)
     decision_reason = models.TextField(blank=True)
@@ -253,22 +293,29 @@ class Appeal(models.Model):
         return f"appeal on #{self.comment_id}"
 
 
-
 class LiveSession(models.Model):
     """A scheduled discussion in a branch: the thread is highlighted while it runs and
     the facilitator closes it with minutes, kept on the thread."""
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="sessions")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="sessions"
+    )
     unit = models.ForeignKey("members.Unit", on_delete=models.PROTECT, related_name="+")
-    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=200)
     agenda = models.TextField(_("agenda"), blank=True)
     starts = models.DateTimeField(_("starts"))
     ends = models.DateTimeField(_("ends"))
     closed = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     start_announced = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -276,8 +323,9 @@ class LiveSession(models.Model):
     class Meta:
         ordering = ["starts", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends__gt=F("starts")),
-                                   name="live_session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")), name="live_session_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,8 +25,10 @@ def is_member(member) -> bool:
         return False
     if member.is_superuser:
         return True
-    return bool(unit_ids_of(member)) or Membership.objects.current().filter(
-        member=member).exists()
+    return (
+        bool(unit_ids_of(member))
+        or Membership.objects.current().filter(member=member).exists()
+    )
 
 
 def can_read_thread(member, thread) -> bool:
@@ -51,8 +53,11 @@ def can_moderate(member, thread) -> bool:
 
 
 def can_edit_comment(member, comment) -> bool:
-    return (_authenticated(member) and comment.author_id == member.pk
-            and comment.deleted is None)
+    return (
+        _authenticated(member)
+        and comment.author_id == member.pk
+        and comment.deleted is None
+    )
 
 
 def can_see_hidden_text(member, comment, *, moderator: bool | None = None) -> bool:

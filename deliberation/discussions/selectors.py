@@ -36,8 +36,16 @@ def with_live_now(qs: QuerySet) -> QuerySet:
     from django.db.models import Exists, OuterRef
 
     now = timezone.now()
-    return qs.annotate(live_now=Exists(LiveSession.objects.filter(
-        thread=OuterRef("pk"), closed__isnull=True, starts__lte=now, ends__gt=now)))
+    return qs.annotate(
+        live_now=Exists(
+            LiveSession.objects.filter(
+                thread=OuterRef("pk"),
+                closed__isnull=True,
+                starts__lte=now,
+                ends__gt=now,
+            )
+        )
+    )
 
 
 def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> QuerySet:
@@ -55,20 +63,30 @@ def get_thread(pk: int) -> Thread:
 
 def comments_of(thread_id: int) -> QuerySet:
     """All comments of a thread in reading order, for the API's flat list."""
-    return (Comment.objects.filter(thread_id=thread_id)
-            .select_related("author").order_by("created", "id"))
+    return (
+        Comment.objects.filter(thread_id=thread_id)
+        .select_related("author")
+        .order_by("created", "id")
+    )
 
 
 def events_after(thread_id: int, after_seq: int, limit: int = 500) -> list[dict]:
-    return [e.as_message() for e in ThreadEvent.objects.filter(
-        thread_id=thread_id, seq__gt=after_seq).order_by("seq")[:limit]]
+    return [
+        e.as_message()
+        for e in ThreadEvent.objects.filter(
+            thread_id=thread_id, seq__gt=after_seq
+        ).order_by("seq")[:limit]
+    ]
 
 
 def my_reactions(member, comment_ids) -> set[tuple[int, str]]:
     if not getattr(member, "is_authenticated", False) or not comment_ids:
         return set()
-    return set(Reaction.objects.filter(member=member, comment_id__in=list(comment_ids))
-               .values_list("comment_id", "kind"))
+    return set(
+        Reaction.objects.filter(
+            member=member, comment_id__in=list(comment_ids)
+        ).values_list("comment_id", "kind")
+    )
 
 
 def present_comments(comments, viewer, thread) -> None:
@@ -94,20 +112,35 @@ class ThreadPage:
     moderator: bool = False
 
 
-def thread_page(*, thread: Thread, viewer, page_number=1, per_page: int = ROOTS_PER_PAGE,
-                newest_first: bool = False) -> ThreadPage:
+def thread_page(
+    *,
+    thread: Thread,
+    viewer,
+    page_number=1,
+    per_page: int = ROOTS_PER_PAGE,
+    newest_first: bool = False,
+) -> ThreadPage:
     """A page of top-level comments with all their replies nested (`c.children`):
     count + roots + replies + viewer's reactions (+ one role query) — fixed."""
-    roots_qs = (Comment.objects.filter(thread=thread, parent__isnull=True)
-                .select_related("author")
-                .order_by(*(("-created", "-id") if newest_first else ("created", "id"))))
+    roots_qs = (
+        Comment.objects.filter(thread=thread, parent__isnull=True)
+        .select_related("author")
+        .order_by(*(("-created", "-id") if newest_first else ("created", "id")))
+    )
     paginator = Paginator(roots_qs, per_page)
     if page_number == "last":
         page_number = paginator.num_pages
     page = paginator.get_page(page_number)
     roots = list(page.object_list)
-    replies = list(Comment.objects.filter(thread=thread, root_id__in=[r.pk for r in roots])
-                   .select_related("author").order_by("created", "id")) if roots else []
+    replies = (
+        list(
+            Comment.objects.filter(thread=thread, root_id__in=[r.pk for r in roots])
+            .select_related("author")
+            .order_by("created", "id")
+        )
+        if roots
+        else []
+    )
     everything = roots + replies
     by_id = {c.pk: c for c in everything}
     for c in everything:
@@ -120,8 +153,14 @@ def thread_page(*, thread: Thread, viewer, page_number=1, per_page: int = ROOTS_
     present_comments(everything, viewer, thread)
     reacted = my_reactions(viewer, by_id.keys())
     attach_reactions(everything, reacted)
-    return ThreadPage(thread=thread, page=page, roots=roots, count=paginator.count,
-                      reacted=reacted, moderator=moderator)
+    return ThreadPage(
+        thread=thread,
+        page=page,
+        roots=roots,
+        count=paginator.count,
+        reacted=reacted,
+        moderator=moderator,
+    )
 
 
 def attach_reactions(comments, reacted) -> None:
@@ -129,20 +168,30 @@ def attach_reactions(comments, reacted) -> None:
     kinds = [(k, str(label)) for k, label in ReactionKind.choices]  # translate once
     for c in comments:
         counts = c.reaction_counts or {}
-        c.reaction_list = [(k, label, counts.get(k, 0), (c.pk, k) in reacted)
-                           for k, label in kinds]
+        c.reaction_list = [
+            (k, label, counts.get(k, 0), (c.pk, k) in reacted) for k, label in kinds
+        ]
 
 
 def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
     """For and against side by side, strongest (most reactions) first."""
-    qs = (Comment.objects.filter(thread=thread, stance__in=[Stance.FOR, Stance.AGAINST],
-                                 deleted__isnull=True, hidden=False)
-          .select_related("author").order_by("-reaction_total", "created", "id"))
+    qs = (
+        Comment.objects.filter(
+            thread=thread,
+            stance__in=[Stance.FOR, Stance.AGAINST],
+            deleted__isnull=True,
+            hidden=False,
+        )
+        .select_related("author")
+        .order_by("-reaction_total", "created", "id")
+    )
     for_side = list(qs.filter(stance=Stance.FOR)[:limit])
     against_side = list(qs.filter(stance=Stance.AGAINST)[:limit])
     present_comments(for_side + against_side, viewer, thread)
-    attach_reactions(for_side + against_side,
-                     my_reactions(viewer, [c.pk for c in for_side + against_side]))
+    attach_reactions(
+        for_side + against_side,
+        my_reactions(viewer, [c.pk for c in for_side + against_side]),
+    )
     return {"for": for_side, "against": against_side}
 
 
@@ -155,8 +204,11 @@ def moderation_log(*, unit_id: int | None = None) -> QuerySet:
 
 def moderated_unit_filter(member, prefix: str = "thread__unit__") -> Q | None:
     """Q selecting rows whose unit lies in a subtree the member moderates."""
-    paths = list(RoleAssignment.objects.current().filter(member=member, role="moderator")
-                 .values_list("unit__path", flat=True))
+    paths = list(
+        RoleAssignment.objects.current()
+        .filter(member=member, role="moderator")
+        .values_list("unit__path", flat=True)
+    )
     if not paths:
         return None
     q = Q()
@@ -170,10 +222,16 @@ def open_flags_qs(member) -> QuerySet:
     q = moderated_unit_filter(member, "comment__thread__unit__")
     if q is None:
         return Flag.objects.none()
-    return (Flag.objects.filter(q, resolved__isnull=True, comment__hidden=False,
-                                comment__deleted__isnull=True)
-            .select_related("comment", "comment__author", "comment__thread", "member")
-            .order_by("created", "id"))
+    return (
+        Flag.objects.filter(
+            q,
+            resolved__isnull=True,
+            comment__hidden=False,
+            comment__deleted__isnull=True,
+        )
+        .select_related("comment", "comment__author", "comment__thread", "member")
+        .order_by("created", "id")
+    )
 
 
 def open_flags_for(member) -> list:
@@ -184,24 +242,34 @@ def flag_counts(comment_ids) -> dict[int, int]:
     """Open flags per comment (shown to moderators on the thread page)."""
     from django.db.models import Count
 
-    return dict(Flag.objects.filter(comment_id__in=list(comment_ids), resolved__isnull=True)
-                .values_list("comment_id").annotate(n=Count("id")).values_list("comment_id", "n"))
+    return dict(
+        Flag.objects.filter(comment_id__in=list(comment_ids), resolved__isnull=True)
+        .values_list("comment_id")
+        .annotate(n=Count("id"))
+        .values_list("comment_id", "n")
+    )
 
 
 def open_appeals_for(member) -> list:
     q = moderated_unit_filter(member, "comment__thread__unit__")
     if q is None:
         return []
-    return list(Appeal.objects.filter(q, decided__isnull=True)
-                .exclude(hidden_by=member)
-                .select_related("comment", "comment__author", "comment__thread", "author",
-                                "hidden_by")
-                .order_by("created")[:200])
+    return list(
+        Appeal.objects.filter(q, decided__isnull=True)
+        .exclude(hidden_by=member)
+        .select_related(
+            "comment", "comment__author", "comment__thread", "author", "hidden_by"
+        )
+        .order_by("created")[:200]
+    )
 
 
-def list_live_sessions(*, unit_id: int | None = None, thread_id: int | None = None,
-                       upcoming: bool = False) -> QuerySet:
-    qs = LiveSession.objects.select_related("unit", "facilitator", "thread", "closed_by")
+def list_live_sessions(
+    *, unit_id: int | None = None, thread_id: int | None = None, upcoming: bool = False
+) -> QuerySet:
+    qs = LiveSession.objects.select_related(
+        "unit", "facilitator", "thread", "closed_by"
+    )
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     if thread_id is not None:
@@ -215,8 +283,11 @@ def sessions_of_thread(thread: Thread) -> dict:
     """The live session running now (if any), the next one, and closed ones with
     minutes — one query."""
     now = timezone.now()
-    sessions = list(LiveSession.objects.filter(thread=thread)
-                    .select_related("facilitator", "closed_by").order_by("starts", "id"))
+    sessions = list(
+        LiveSession.objects.filter(thread=thread)
+        .select_related("facilitator", "closed_by")
+        .order_by("starts", "id")
+    )
     live = next((s for s in sessions if s.is_live(now)), None)
     upcoming = [s for s in sessions if s.closed is None and s.starts > now]
     closed = [s for s in sessions if s.closed is not None]
@@ -227,13 +298,15 @@ def comment_history(comment: Comment) -> list:
     return list(comment.revisions.order_by("created", "id"))
 
 
-
 def comment_url(comment: Comment) -> str:
     """Link to a comment on the page of the thread where its top-level comment is."""
     root_id = comment.root_id or comment.pk
     root = Comment.objects.only("created").get(pk=root_id)
-    before = Comment.objects.filter(thread_id=comment.thread_id, parent__isnull=True).filter(
-        Q(created__lt=root.created) | Q(created=root.created, id__lt=root.pk)).count()
+    before = (
+        Comment.objects.filter(thread_id=comment.thread_id, parent__isnull=True)
+        .filter(Q(created__lt=root.created) | Q(created=root.created, id__lt=root.pk))
+        .count()
+    )
     page = before // ROOTS_PER_PAGE + 1
     return f"/threads/{comment.thread_id}/?page={page}#c-{comment.pk}"
 
@@ -249,7 +322,8 @@ def get_readable_thread(*, viewer, pk) -> Thread:
 def get_readable_comment(*, viewer, pk) -> Comment:
     """The comment with its author and thread, or 404; 403 when it may not be read."""
     comment = get_object_or_404(
-        Comment.objects.select_related("author", "thread", "thread__unit"), pk=pk)
+        Comment.objects.select_related("author", "thread", "thread__unit"), pk=pk
+    )
     if not perms.can_read_thread(viewer, comment.thread):
         raise NotAllowed(_("Only members can read discussions."))
     return comment

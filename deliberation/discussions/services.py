@@ -64,8 +64,12 @@ def comment_max_length() -> int:
 # --- threads and the event stream ---------------------------------------------------
 
 
-def create_thread(*, title: str, unit, actor=None, kind: str = ThreadKind.UNIT) -> Thread:
-    return Thread.objects.create(title=title[:200], unit=unit, kind=kind, created_by=actor)
+def create_thread(
+    *, title: str, unit, actor=None, kind: str = ThreadKind.UNIT
+) -> Thread:
+    return Thread.objects.create(
+        title=title[:200], unit=unit, kind=kind, created_by=actor
+    )
 
 
 def open_thread(*, title: str, unit, actor) -> Thread:
@@ -74,21 +78,28 @@ def open_thread(*, title: str, unit, actor) -> Thread:
     if not title:
         raise ServiceError(_("A thread needs a title."), code="title_required")
     if len(title) > 200:
-        raise ServiceError(_("The title can be at most 200 characters."), code="too_long")
+        raise ServiceError(
+            _("The title can be at most 200 characters."), code="too_long"
+        )
     if not perms.can_open_thread(actor, unit):
         raise NotAllowed(_("Only members of this unit can open a thread here."))
     return create_thread(title=title, unit=unit, actor=actor, kind=ThreadKind.UNIT)
 
 
 @transaction.atomic
-def append_thread_event(*, thread: Thread | int, type: str, object_id="", data: dict) -> ThreadEvent:
+def append_thread_event(
+    *, thread: Thread | int, type: str, object_id="", data: dict
+) -> ThreadEvent:
     """Store the event with the next seq (the row update serialises writers) and
     publish it after commit. Returns the stored event."""
     thread_id = thread if isinstance(thread, int) else thread.pk
     Thread.objects.filter(pk=thread_id).update(last_seq=F("last_seq") + 1)
     seq = Thread.objects.filter(pk=thread_id).values_list("last_seq", flat=True).get()
     event = ThreadEvent.objects.create(
-        thread_id=thread_id, seq=seq, type=type, object_id=str(object_id),
+        thread_id=thread_id,
+        seq=seq,
+        type=type,
+        object_id=str(object_id),
         data=json.loads(json.dumps(data, default=str)),
     )
     publish_on_commit(thread_group(thread_id), event.as_message())
@@ -102,7 +113,9 @@ def mentioned_members(body: str) -> list[Member]:
     names = {m.group(1).rstrip(".") for m in MENTION_RE.finditer(body or "")}
     if not names:
         return []
-    return list(Member.objects.filter(username__in=names, is_active=True).order_by("pk"))
+    return list(
+        Member.objects.filter(username__in=names, is_active=True).order_by("pk")
+    )
 
 
 def render_comment(body: str, mentioned: list[Member]) -> str:
@@ -116,7 +129,7 @@ def render_comment(body: str, mentioned: list[Member]) -> str:
         name = match.group(1).rstrip(".")
         if name not in names:
             return match.group(0)
-        rest = match.group(1)[len(name):]
+        rest = match.group(1)[len(name) :]
         return f'<strong class="mention">@{escape(name)}</strong>{escape(rest)}'
 
     # Only touch text outside tags: split on tags, mark in the text parts.
@@ -160,20 +173,26 @@ def comment_event_data(comment: Comment) -> dict:
 def _validate_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ServiceError(_("Write something first: the comment is empty."), code="empty")
+        raise ServiceError(
+            _("Write something first: the comment is empty."), code="empty"
+        )
     limit = comment_max_length()
     if len(body) > limit:
         raise ServiceError(
             _("A comment can be at most %(limit)d characters (this one has %(n)d).")
-            % {"limit": limit, "n": len(body)}, code="too_long")
+            % {"limit": limit, "n": len(body)},
+            code="too_long",
+        )
     return body
 
 
 def _validate_stance(stance: str | None) -> str:
     stance = stance or Stance.NEUTRAL
     if stance not in Stance.values:
-        raise ServiceError(_("Stance must be one of: for, against, question, neutral."),
-                           code="bad_stance")
+        raise ServiceError(
+            _("Stance must be one of: for, against, question, neutral."),
+            code="bad_stance",
+        )
     return stance
 
 
@@ -182,8 +201,9 @@ def _validate_reason(reason: str) -> str:
     if not reason:
         raise ServiceError(_("Give a reason."), code="reason_required")
     if len(reason) > REASON_MAX:
-        raise ServiceError(_("The reason can be at most %d characters.") % REASON_MAX,
-                           code="too_long")
+        raise ServiceError(
+            _("The reason can be at most %d characters.") % REASON_MAX, code="too_long"
+        )
     return reason
 
 
@@ -194,7 +214,9 @@ def comment_rate() -> tuple[int, int]:
     window = int(getattr(settings, "COMMENT_RATE_WINDOW", 60))
     if isinstance(rate, str) and "/" in rate:
         number, unit = rate.split("/", 1)
-        window = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit.strip()[:1].lower(), 60)
+        window = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(
+            unit.strip()[:1].lower(), 60
+        )
         rate = number
     return int(rate), window
 
@@ -214,74 +236,112 @@ def check_comment_rate(member) -> None:
     if count > limit:
         wait = int(window - now % window) + 1
         raise RateLimited(
-            _("You are posting too fast: at most %(limit)d comments per %(window)d "
-              "seconds. Try again in %(wait)d seconds.")
-            % {"limit": limit, "window": window, "wait": wait}, wait=wait)
+            _(
+                "You are posting too fast: at most %(limit)d comments per %(window)d "
+                "seconds. Try again in %(wait)d seconds."
+            )
+            % {"limit": limit, "window": window, "wait": wait},
+            wait=wait,
+        )
 
 
 # --- comments ------------------------------------------------------------------------
 
 
-def post_comment(*, thread: Thread, author, body: str, stance: str | None = None,
-                 parent: Comment | int | None = None, enforce_rate: bool = True) -> Comment:
+def post_comment(
+    *,
+    thread: Thread,
+    author,
+    body: str,
+    stance: str | None = None,
+    parent: Comment | int | None = None,
+    enforce_rate: bool = True,
+) -> Comment:
     if not perms.can_post_in_thread(author, thread):
-        raise NotAllowed(_("Only members of %(unit)s can comment here.")
-                         % {"unit": thread.unit.name})
+        raise NotAllowed(
+            _("Only members of %(unit)s can comment here.") % {"unit": thread.unit.name}
+        )
     body = _validate_body(body)
     stance = _validate_stance(stance)
     if parent is not None and not isinstance(parent, Comment):
         parent = Comment.objects.filter(pk=parent).first()
         if parent is None:
-            raise ServiceError(_("The comment you reply to does not exist."),
-                               code="bad_parent")
+            raise ServiceError(
+                _("The comment you reply to does not exist."), code="bad_parent"
+            )
     if parent is not None and parent.thread_id != thread.pk:
-        raise ServiceError(_("You can only reply to a comment in the same thread."),
-                           code="bad_parent")
+        raise ServiceError(
+            _("You can only reply to a comment in the same thread."), code="bad_parent"
+        )
     if enforce_rate:
         check_comment_rate(author)
     mentioned = mentioned_members(body)
     with transaction.atomic():
         comment = Comment.objects.create(
-            thread=thread, author=author, stance=stance, body=body,
+            thread=thread,
+            author=author,
+            stance=stance,
+            body=body,
             body_html=render_comment(body, mentioned),
             parent=parent,
             root_id=(parent.root_id or parent.pk) if parent else None,
             depth=(parent.depth + 1) if parent else 0,
         )
         Mention.objects.bulk_create(
-            [Mention(comment=comment, member=m) for m in mentioned if m.pk != author.pk],
-            ignore_conflicts=True)
-        event = append_thread_event(thread=thread, type="comment.created",
-                                    object_id=comment.pk, data=comment_event_data(comment))
+            [
+                Mention(comment=comment, member=m)
+                for m in mentioned
+                if m.pk != author.pk
+            ],
+            ignore_conflicts=True,
+        )
+        event = append_thread_event(
+            thread=thread,
+            type="comment.created",
+            object_id=comment.pk,
+            data=comment_event_data(comment),
+        )
         comment.seq = event.seq
         Comment.objects.filter(pk=comment.pk).update(seq=event.seq)
         Thread.objects.filter(pk=thread.pk).update(
-            comment_count=F("comment_count") + 1, last_activity=comment.created)
+            comment_count=F("comment_count") + 1, last_activity=comment.created
+        )
     return comment
 
 
 def _locked(comment: Comment | int) -> Comment:
     pk = comment if isinstance(comment, int) else comment.pk
-    return (Comment.objects.select_for_update(of=("self",))
-            .select_related("thread", "thread__unit", "author").get(pk=pk))
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("thread", "thread__unit", "author")
+        .get(pk=pk)
+    )
 
 
 @transaction.atomic
-def edit_comment(*, comment: Comment, actor, body: str, stance: str | None = None) -> Comment:
+def edit_comment(
+    *, comment: Comment, actor, body: str, stance: str | None = None
+) -> Comment:
     comment = _locked(comment)
     if comment.author_id != getattr(actor, "pk", None):
         raise NotAllowed(_("Only the author can edit a comment."))
     if comment.deleted is not None:
         raise Conflict(_("This comment was deleted."), code="deleted")
     if comment.hidden:
-        raise Conflict(_("A hidden comment cannot be edited; you can appeal instead."),
-                       code="hidden")
+        raise Conflict(
+            _("A hidden comment cannot be edited; you can appeal instead."),
+            code="hidden",
+        )
     body = _validate_body(body)
     stance = _validate_stance(stance or comment.stance)
     if body == comment.body and stance == comment.stance:
         return comment
-    CommentRevision.objects.create(comment=comment, body=comment.body, stance=comment.stance,
-                                   created=comment.edited or comment.created)
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        stance=comment.stance,
+        created=comment.edited or comment.created,
+    )
     mentioned = mentioned_members(body)
     comment.body = body
     comment.stance = stance
@@ -290,9 +350,14 @@ def edit_comment(*, comment: Comment, actor, body: str, stance: str | None = Non
     comment.save(update_fields=["body", "stance", "body_html", "edited"])
     Mention.objects.bulk_create(
         [Mention(comment=comment, member=m) for m in mentioned if m.pk != actor.pk],
-        ignore_conflicts=True)
-    append_thread_event(thread=comment.thread_id, type="comment.edited",
-                        object_id=comment.pk, data=comment_event_data(comment))
+        ignore_conflicts=True,
+    )
+    append_thread_event(
+        thread=comment.thread_id,
+        type="comment.edited",
+        object_id=comment.pk,
+        data=comment_event_data(comment),
+    )
     return comment
 
 
@@ -311,8 +376,12 @@ def delete_comment(*, comment: Comment, actor) -> Comment:
     comment.save(update_fields=["body", "body_html", "deleted"])
     comment.revisions.all().delete()
     comment.mentions.all().delete()
-    append_thread_event(thread=comment.thread_id, type="comment.deleted",
-                        object_id=comment.pk, data=comment_event_data(comment))
+    append_thread_event(
+        thread=comment.thread_id,
+        type="comment.deleted",
+        object_id=comment.pk,
+        data=comment_event_data(comment),
+    )
     return comment
 
 
@@ -321,26 +390,43 @@ def delete_comment(*, comment: Comment, actor) -> Comment:
 
 def _validate_reaction(comment: Comment, member, kind: str) -> None:
     if kind not in ReactionKind.values:
-        raise ServiceError(_("Reaction must be one of: %s.") % ", ".join(ReactionKind.values),
-                           code="bad_kind")
+        raise ServiceError(
+            _("Reaction must be one of: %s.") % ", ".join(ReactionKind.values),
+            code="bad_kind",
+        )
     if not perms.can_post_in_thread(member, comment.thread):
-        raise NotAllowed(_("Only members of %(unit)s can react here.")
-                         % {"unit": comment.thread.unit.name})
+        raise NotAllowed(
+            _("Only members of %(unit)s can react here.")
+            % {"unit": comment.thread.unit.name}
+        )
     if comment.deleted is not None or comment.hidden:
-        raise Conflict(_("You cannot react to a deleted or hidden comment."),
-                       code="unavailable")
+        raise Conflict(
+            _("You cannot react to a deleted or hidden comment."), code="unavailable"
+        )
 
 
 def _recount(comment: Comment) -> None:
-    counts = dict(Reaction.objects.filter(comment=comment).values_list("kind")
-                  .annotate(n=Count("id")).values_list("kind", "n"))
-    comment.reaction_counts = {k: counts[k] for k in ReactionKind.values if counts.get(k)}
+    counts = dict(
+        Reaction.objects.filter(comment=comment)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    comment.reaction_counts = {
+        k: counts[k] for k in ReactionKind.values if counts.get(k)
+    }
     comment.reaction_total = sum(counts.values())
     comment.save(update_fields=["reaction_counts", "reaction_total"])
-    append_thread_event(thread=comment.thread_id, type="reaction.changed",
-                        object_id=comment.pk,
-                        data={"id": comment.pk, "reactions": comment.reaction_counts,
-                              "total": comment.reaction_total})
+    append_thread_event(
+        thread=comment.thread_id,
+        type="reaction.changed",
+        object_id=comment.pk,
+        data={
+            "id": comment.pk,
+            "reactions": comment.reaction_counts,
+            "total": comment.reaction_total,
+        },
+    )
 
 
 @transaction.atomic
@@ -361,9 +447,13 @@ def add_reaction(*, comment: Comment, member, kind: str) -> tuple[Comment, bool]
 def remove_reaction(*, comment: Comment, member, kind: str) -> tuple[Comment, bool]:
     comment = _locked(comment)
     if kind not in ReactionKind.values:
-        raise ServiceError(_("Reaction must be one of: %s.") % ", ".join(ReactionKind.values),
-                           code="bad_kind")
-    deleted, _n = Reaction.objects.filter(comment=comment, member=member, kind=kind).delete()
+        raise ServiceError(
+            _("Reaction must be one of: %s.") % ", ".join(ReactionKind.values),
+            code="bad_kind",
+        )
+    deleted, _n = Reaction.objects.filter(
+        comment=comment, member=member, kind=kind
+    ).delete()
     if deleted:
         _recount(comment)
     return comment, bool(deleted)
@@ -380,10 +470,14 @@ def toggle_reaction(*, comment: Comment, member, kind: str) -> Comment:
 
 def flag_comment(*, comment: Comment, member, reason: str) -> Flag:
     reason = _validate_reason(reason)
-    comment = Comment.objects.select_related("thread", "thread__unit").get(pk=comment.pk)
+    comment = Comment.objects.select_related("thread", "thread__unit").get(
+        pk=comment.pk
+    )
     if not perms.can_post_in_thread(member, comment.thread):
-        raise NotAllowed(_("Only members of %(unit)s can flag comments here.")
-                         % {"unit": comment.thread.unit.name})
+        raise NotAllowed(
+            _("Only members of %(unit)s can flag comments here.")
+            % {"unit": comment.thread.unit.name}
+        )
     if comment.author_id == member.pk:
         raise ServiceError(_("You cannot flag your own comment."), code="own_comment")
     if comment.deleted is not None:
@@ -392,20 +486,36 @@ def flag_comment(*, comment: Comment, member, reason: str) -> Flag:
         with transaction.atomic():
             return Flag.objects.create(comment=comment, member=member, reason=reason)
     except IntegrityError:
-        raise Conflict(_("You have already flagged this comment."),
-                       code="already_flagged") from None
+        raise Conflict(
+            _("You have already flagged this comment."), code="already_flagged"
+        ) from None
 
 
-def _moderation(comment: Comment, moderator, kind: str, reason: str) -> ModerationAction:
+def _moderation(
+    comment: Comment, moderator, kind: str, reason: str
+) -> ModerationAction:
     action = ModerationAction.objects.create(
-        comment=comment, thread=comment.thread, unit=comment.thread.unit,
-        moderator=moderator, kind=kind, reason=reason)
+        comment=comment,
+        thread=comment.thread,
+        unit=comment.thread.unit,
+        moderator=moderator,
+        kind=kind,
+        reason=reason,
+    )
     record_audit(
-        actor=moderator, action=f"comment.{kind}", unit=comment.thread.unit, target=comment,
+        actor=moderator,
+        action=f"comment.{kind}",
+        unit=comment.thread.unit,
+        target=comment,
         summary=_("%(kind)s comment #%(id)d in “%(thread)s”")
-        % {"kind": ModerationKind(kind).label, "id": comment.pk,
-           "thread": comment.thread.title},
-        reason=reason, data={"thread": comment.thread_id, "moderation_action": action.pk})
+        % {
+            "kind": ModerationKind(kind).label,
+            "id": comment.pk,
+            "thread": comment.thread.title,
+        },
+        reason=reason,
+        data={"thread": comment.thread_id, "moderation_action": action.pk},
+    )
     return action
 
 
@@ -423,10 +533,13 @@ def hide_comment(*, comment: Comment, moderator, reason: str) -> ModerationActio
     comment.hidden_reason = reason
     comment.save(update_fields=["hidden", "hidden_reason"])
     action = _moderation(comment, moderator, ModerationKind.HIDE, reason)
-    Flag.objects.filter(comment=comment, resolved__isnull=True).update(resolved=timezone.now())
+    Flag.objects.filter(comment=comment, resolved__isnull=True).update(
+        resolved=timezone.now()
+    )
     data = comment_event_data(comment) | {"reason": reason}
-    append_thread_event(thread=comment.thread_id, type="comment.hidden",
-                        object_id=comment.pk, data=data)
+    append_thread_event(
+        thread=comment.thread_id, type="comment.hidden", object_id=comment.pk, data=data
+    )
     return action
 
 
@@ -434,8 +547,12 @@ def _unhide(comment: Comment) -> None:
     comment.hidden = False
     comment.hidden_reason = ""
     comment.save(update_fields=["hidden", "hidden_reason"])
-    append_thread_event(thread=comment.thread_id, type="comment.restored",
-                        object_id=comment.pk, data=comment_event_data(comment))
+    append_thread_event(
+        thread=comment.thread_id,
+        type="comment.restored",
+        object_id=comment.pk,
+        data=comment_event_data(comment),
+    )
 
 
 @transaction.atomic
@@ -447,7 +564,9 @@ def restore_comment(*, comment: Comment, moderator, reason: str) -> ModerationAc
     if not comment.hidden:
         raise Conflict(_("This comment is not hidden."), code="not_hidden")
     action = _moderation(comment, moderator, ModerationKind.RESTORE, reason)
-    Flag.objects.filter(comment=comment, resolved__isnull=True).update(resolved=timezone.now())
+    Flag.objects.filter(comment=comment, resolved__isnull=True).update(
+        resolved=timezone.now()
+    )
     _unhide(comment)
     return action
 
@@ -461,30 +580,49 @@ def appeal_hiding(*, comment: Comment, author, reason: str) -> Appeal:
         raise NotAllowed(_("Only the author can appeal."))
     if not comment.hidden:
         raise Conflict(_("Only a hidden comment can be appealed."), code="not_hidden")
-    action = (ModerationAction.objects.filter(comment=comment, kind=ModerationKind.HIDE)
-              .order_by("-created", "-id").first())
+    action = (
+        ModerationAction.objects.filter(comment=comment, kind=ModerationKind.HIDE)
+        .order_by("-created", "-id")
+        .first()
+    )
     try:
         with transaction.atomic():
-            return Appeal.objects.create(comment=comment, author=author, action=action,
-                                         hidden_by_id=action.moderator_id, reason=reason)
+            return Appeal.objects.create(
+                comment=comment,
+                author=author,
+                action=action,
+                hidden_by_id=action.moderator_id,
+                reason=reason,
+            )
     except IntegrityError:
-        raise Conflict(_("You have already appealed for this comment; an appeal can be "
-                         "made once."), code="already_appealed") from None
+        raise Conflict(
+            _(
+                "You have already appealed for this comment; an appeal can be "
+                "made once."
+            ),
+            code="already_appealed",
+        ) from None
 
 
 @transaction.atomic
 def decide_appeal(*, appeal: Appeal, moderator, outcome: str, reason: str) -> Appeal:
     reason = _validate_reason(reason)
     if outcome not in AppealOutcome.values:
-        raise ServiceError(_("Outcome must be “upheld” (stays hidden) or “granted” "
-                             "(restored)."), code="bad_outcome")
+        raise ServiceError(
+            _("Outcome must be “upheld” (stays hidden) or “granted” (restored)."),
+            code="bad_outcome",
+        )
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     comment = _locked(appeal.comment_id)
     if not perms.can_moderate(moderator, comment.thread):
         raise NotAllowed(_("Only moderators of this unit can decide appeals."))
     if appeal.hidden_by_id == moderator.pk:
-        raise NotAllowed(_("Another moderator than the one who hid the comment must "
-                           "decide the appeal."))
+        raise NotAllowed(
+            _(
+                "Another moderator than the one who hid the comment must "
+                "decide the appeal."
+            )
+        )
     if appeal.decided is not None:
         raise Conflict(_("This appeal is already decided."), code="already_decided")
     appeal.decided_by = moderator
@@ -504,15 +642,24 @@ def decide_appeal(*, appeal: Appeal, moderator, outcome: str, reason: str) -> Ap
 # --- live sessions -------------------------------------------------------------------
 
 
-def schedule_live_session(*, unit, facilitator, title: str, starts: datetime,
-                          ends: datetime, agenda: str = "",
-                          thread: Thread | None = None) -> LiveSession:
+def schedule_live_session(
+    *,
+    unit,
+    facilitator,
+    title: str,
+    starts: datetime,
+    ends: datetime,
+    agenda: str = "",
+    thread: Thread | None = None,
+) -> LiveSession:
     title = (title or "").strip()[:200]
     if not title:
         raise ServiceError(_("A session needs a title."), code="title_required")
     if not perms.can_run_live_session(facilitator, unit):
-        raise NotAllowed(_("Only a facilitator of %(unit)s can schedule a session.")
-                         % {"unit": unit.name})
+        raise NotAllowed(
+            _("Only a facilitator of %(unit)s can schedule a session.")
+            % {"unit": unit.name}
+        )
     if starts is None or ends is None or ends <= starts:
         raise ServiceError(_("The session must end after it starts."), code="bad_times")
     if ends < timezone.now():
@@ -523,14 +670,32 @@ def schedule_live_session(*, unit, facilitator, title: str, starts: datetime,
         if thread is None:
             thread = create_thread(title=title, unit=unit, actor=facilitator)
         session = LiveSession.objects.create(
-            thread=thread, unit=unit, facilitator=facilitator, title=title,
-            agenda=(agenda or "")[:5000], starts=starts, ends=ends)
-        record_audit(actor=facilitator, action="live_session.schedule", unit=unit,
-                     target=session, summary=_("Scheduled the live session “%s”") % title,
-                     data={"thread": thread.pk, "starts": starts.isoformat(),
-                           "ends": ends.isoformat()})
-        append_thread_event(thread=thread, type="session.scheduled", object_id=session.pk,
-                            data=session_event_data(session))
+            thread=thread,
+            unit=unit,
+            facilitator=facilitator,
+            title=title,
+            agenda=(agenda or "")[:5000],
+            starts=starts,
+            ends=ends,
+        )
+        record_audit(
+            actor=facilitator,
+            action="live_session.schedule",
+            unit=unit,
+            target=session,
+            summary=_("Scheduled the live session “%s”") % title,
+            data={
+                "thread": thread.pk,
+                "starts": starts.isoformat(),
+                "ends": ends.isoformat(),
+            },
+        )
+        append_thread_event(
+            thread=thread,
+            type="session.scheduled",
+            object_id=session.pk,
+            data=session_event_data(session),
+        )
     return session
 
 
@@ -538,25 +703,42 @@ def schedule_live_session(*, unit, facilitator, title: str, starts: datetime,
 def close_live_session(*, session: LiveSession, actor, minutes: str) -> LiveSession:
     minutes = (minutes or "").strip()
     if not minutes:
-        raise ServiceError(_("Write the minutes before closing the session."),
-                           code="minutes_required")
+        raise ServiceError(
+            _("Write the minutes before closing the session."), code="minutes_required"
+        )
     if len(minutes) > 20_000:
-        raise ServiceError(_("The minutes can be at most 20,000 characters."),
-                           code="too_long")
-    session = LiveSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+        raise ServiceError(
+            _("The minutes can be at most 20,000 characters."), code="too_long"
+        )
+    session = (
+        LiveSession.objects.select_for_update()
+        .select_related("unit")
+        .get(pk=session.pk)
+    )
     if not perms.can_run_live_session(actor, session.unit):
-        raise NotAllowed(_("Only a facilitator of %(unit)s can close the session.")
-                         % {"unit": session.unit.name})
+        raise NotAllowed(
+            _("Only a facilitator of %(unit)s can close the session.")
+            % {"unit": session.unit.name}
+        )
     if session.closed is not None:
         raise Conflict(_("This session is already closed."), code="already_closed")
     session.closed = timezone.now()
     session.closed_by = actor
     session.minutes = minutes
     session.save(update_fields=["closed", "closed_by", "minutes"])
-    record_audit(actor=actor, action="live_session.close", unit=session.unit, target=session,
-                 summary=_("Closed the live session “%s” with minutes") % session.title)
-    append_thread_event(thread=session.thread_id, type="session.closed",
-                        object_id=session.pk, data=session_event_data(session))
+    record_audit(
+        actor=actor,
+        action="live_session.close",
+        unit=session.unit,
+        target=session,
+        summary=_("Closed the live session “%s” with minutes") % session.title,
+    )
+    append_thread_event(
+        thread=session.thread_id,
+        type="session.closed",
+        object_id=session.pk,
+        data=session_event_data(session),
+    )
     return session
 
 
@@ -566,22 +748,33 @@ def announce_started_sessions(*, now: datetime | None = None) -> int:
     processes or a re-run never announce twice; a session missed during downtime is
     announced late if it still runs, never after it has ended."""
     now = now or timezone.now()
-    due = LiveSession.objects.filter(closed__isnull=True, start_announced__isnull=True,
-                                     starts__lte=now, ends__gt=now)
+    due = LiveSession.objects.filter(
+        closed__isnull=True, start_announced__isnull=True, starts__lte=now, ends__gt=now
+    )
     announced = 0
     for session in due.select_related("thread"):
         with transaction.atomic():
             claimed = LiveSession.objects.filter(
-                pk=session.pk, start_announced__isnull=True).update(start_announced=now)
+                pk=session.pk, start_announced__isnull=True
+            ).update(start_announced=now)
             if claimed:
-                append_thread_event(thread=session.thread_id, type="session.started",
-                                    object_id=session.pk, data=session_event_data(session))
+                append_thread_event(
+                    thread=session.thread_id,
+                    type="session.started",
+                    object_id=session.pk,
+                    data=session_event_data(session),
+                )
                 announced += 1
     return announced
 
 
 def session_event_data(session: LiveSession) -> dict:
-    return {"id": session.pk, "thread": session.thread_id, "title": session.title,
-            "starts": session.starts.isoformat(), "ends": session.ends.isoformat(),
-            "closed": session.closed.isoformat() if session.closed else None,
-            "minutes_html": render_markdown(session.minutes) if session.minutes else ""}
+    return {
+        "id": session.pk,
+        "thread": session.thread_id,
+        "title": session.title,
+        "starts": session.starts.isoformat(),
+        "ends": session.ends.isoformat(),
+        "closed": session.closed.isoformat() if session.closed else None,
+        "minutes_html": render_markdown(session.minutes) if session.minutes else "",
+    }

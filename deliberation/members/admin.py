@@ -12,8 +12,13 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Torget", {"fields": ("member_number", "full_name",
-                                                               "language", "invited_at")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (
+            "Torget",
+            {"fields": ("member_number", "full_name", "language", "invited_at")},
+        ),
+    )
     list_display = ["username", "full_name", "email", "member_number", "is_active"]
     search_fields = ["username", "full_name", "email", "member_number"]
     inlines = [MembershipInline]

@@ -11,7 +11,9 @@ class UsernameOrEmailBackend(ModelBackend):
         if username is None or password is None:
             return None
         candidates = list(
-            Member.objects.filter(Q(username__iexact=username) | Q(email__iexact=username))[:2]
+            Member.objects.filter(
+                Q(username__iexact=username) | Q(email__iexact=username)
+            )[:2]
         )
         if len(candidates) != 1:
             Member().set_password(password)  # same work either way (timing)

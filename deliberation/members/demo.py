@@ -39,10 +39,44 @@ TOPICS = [
     ("Transporter", "transporter", "Public transport, roads and rail."),
 ]
 
-FIRST = ["Alva", "Elias", "Maja", "Liam", "Ella", "Noah", "Wilma", "Hugo", "Alice", "Oscar",
-         "Saga", "William", "Freja", "Lucas", "Ebba", "Adam", "Astrid", "Ali", "Selma", "Nils"]
-LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
-        "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Hansson", "Lindberg"]
+FIRST = [
+    "Alva",
+    "Elias",
+    "Maja",
+    "Liam",
+    "Ella",
+    "Noah",
+    "Wilma",
+    "Hugo",
+    "Alice",
+    "Oscar",
+    "Saga",
+    "William",
+    "Freja",
+    "Lucas",
+    "Ebba",
+    "Adam",
+    "Astrid",
+    "Ali",
+    "Selma",
+    "Nils",
+]
+LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Hansson",
+    "Lindberg",
+]
 
 PERSONAS = [
     # username, full name, branch code, superuser
@@ -55,8 +89,9 @@ PERSONAS = [
 
 
 def _slug(name: str) -> str:
-    table = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "Ö": "o",
-                           " ": "-"})
+    table = str.maketrans(
+        {"å": "a", "ä": "a", "ö": "o", "Å": "a", "Ä": "a", "Ö": "o", " ": "-"}
+    )
     return name.translate(table).lower()
 
 
@@ -66,23 +101,32 @@ def _unit(name, code, kind, parent):
 
 
 def seed_units() -> list[Unit]:
-    national = _unit("Partiet — riksorganisationen", "national", UnitKind.NATIONAL, None)
+    national = _unit(
+        "Partiet — riksorganisationen", "national", UnitKind.NATIONAL, None
+    )
     branches = []
     for (dname, dcode), municipalities in TREE.items():
         district = _unit(dname, dcode, UnitKind.DISTRICT, national)
         for (mname, mcode), branch_names in municipalities.items():
             municipality = _unit(mname, mcode, UnitKind.MUNICIPALITY, district)
             for bname in branch_names:
-                branches.append(_unit(f"{bname} lokalavdelning", _slug(bname),
-                                      UnitKind.BRANCH, municipality))
+                branches.append(
+                    _unit(
+                        f"{bname} lokalavdelning",
+                        _slug(bname),
+                        UnitKind.BRANCH,
+                        municipality,
+                    )
+                )
     return branches
 
 
 def seed(stdout=None) -> str:
     branches = seed_units()
     for name, slug, description in TOPICS:
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name,
-                                                         "description": description})
+        Topic.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
     password = make_password(settings.TORGET["DEMO_PASSWORD"])
     by_code = {u.code: u for u in Unit.objects.all()}
     joined = date(2024, 1, 15)
@@ -90,9 +134,14 @@ def seed(stdout=None) -> str:
     for i, (username, full_name, branch, superuser) in enumerate(PERSONAS):
         member, new = Member.objects.get_or_create(
             username=username,
-            defaults={"full_name": full_name, "email": f"{username}@example.org",
-                      "password": password, "is_superuser": superuser,
-                      "is_staff": superuser, "member_number": f"D{i:04d}"},
+            defaults={
+                "full_name": full_name,
+                "email": f"{username}@example.org",
+                "password": password,
+                "is_superuser": superuser,
+                "is_staff": superuser,
+                "member_number": f"D{i:04d}",
+            },
         )
         created += new
         add_membership(member=member, unit=by_code[branch], since=joined)
@@ -100,13 +149,19 @@ def seed(stdout=None) -> str:
         username = f"member{n:03d}"
         member, new = Member.objects.get_or_create(
             username=username,
-            defaults={"full_name": f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]}",
-                      "email": f"{username}@example.org", "password": password,
-                      "member_number": f"{100000 + n}"},
+            defaults={
+                "full_name": f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]}",
+                "email": f"{username}@example.org",
+                "password": password,
+                "member_number": f"{100000 + n}",
+            },
         )
         created += new
-        add_membership(member=member, unit=branches[(n - 1) % len(branches)],
-                       since=joined + timedelta(days=n))
+        add_membership(
+            member=member,
+            unit=branches[(n - 1) % len(branches)],
+            since=joined + timedelta(days=n),
+        )
     _seed_roles(by_code)
     return f"{Unit.objects.count()} units, {Member.objects.count()} members ({created} new)"
 
@@ -116,13 +171,32 @@ def _seed_roles(by_code) -> None:
         return
     now = timezone.now()
     term = (now - timedelta(days=30), now + timedelta(days=365 * 2))
-    members = {m.username: m for m in Member.objects.filter(
-        username__in=["admin", "bo", "cecilia", "david"])}
+    members = {
+        m.username: m
+        for m in Member.objects.filter(username__in=["admin", "bo", "cecilia", "david"])
+    }
     for username, role, code, reason in [
         ("admin", "admin", "national", "Founding administrator of the demo party."),
-        ("bo", "facilitator", "sodermalm", "Elected facilitator at the branch meeting."),
-        ("cecilia", "moderator", "stockholm", "Elected moderator by the district meeting."),
+        (
+            "bo",
+            "facilitator",
+            "sodermalm",
+            "Elected facilitator at the branch meeting.",
+        ),
+        (
+            "cecilia",
+            "moderator",
+            "stockholm",
+            "Elected moderator by the district meeting.",
+        ),
         ("david", "delegate", "goteborg", "Elected congress delegate for Göteborg."),
     ]:
-        grant_role(actor=None, member=members[username], unit=by_code[code], role=role,
-                   starts=term[0], ends=term[1], reason=reason)
+        grant_role(
+            actor=None,
+            member=members[username],
+            unit=by_code[code],
+            role=role,
+            starts=term[0],
+            ends=term[1],
+            reason=reason,
+        )

@@ -34,7 +34,9 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
         except ValueError:
             return False
         for secret in [self.secret, *self.secret_fallbacks]:
-            if constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token):
+            if constant_time_compare(
+                self._make_token_with_timestamp(user, ts, secret), token
+            ):
                 break
         else:
             return False
@@ -52,7 +54,11 @@ def invitation_url(member) -> str:
 
 def send_invitation(member) -> bool:
     """Send the invitation once. Returns False when there was nothing to send."""
-    if member.invited_at is not None or member.has_usable_password() or not member.email:
+    if (
+        member.invited_at is not None
+        or member.has_usable_password()
+        or not member.email
+    ):
         return False
     lang = member.language or settings.LANGUAGE_CODE
     with translation.override(lang):

@@ -12,7 +12,9 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-IP_FACTOR = 4  # one address may fail for a few usernames (shared NAT) before it is blocked
+IP_FACTOR = (
+    4  # one address may fail for a few usernames (shared NAT) before it is blocked
+)
 
 
 def _key(kind: str, value: str) -> str:
@@ -26,8 +28,10 @@ def client_ip(request) -> str:
 
 def is_locked(username: str, ip: str) -> bool:
     limit = settings.LOGIN_MAX_FAILURES
-    return (cache.get(_key("user", username), 0) >= limit
-            or cache.get(_key("ip", ip), 0) >= limit * IP_FACTOR)
+    return (
+        cache.get(_key("user", username), 0) >= limit
+        or cache.get(_key("ip", ip), 0) >= limit * IP_FACTOR
+    )
 
 
 def register_failure(username: str, ip: str) -> None:

@@ -16,7 +16,10 @@ class Member(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, blank=True, choices=[("sv", "Svenska"), ("en", "English")]
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=[("sv", "Svenska"), ("en", "English")],
     )
 
     class Meta:
@@ -76,11 +79,15 @@ class Unit(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def current(self, at=None):
         at = at or timezone.localdate()
-        return self.filter(Q(since__lte=at) & (Q(until__isnull=True) | Q(until__gte=at)))
+        return self.filter(
+            Q(since__lte=at) & (Q(until__isnull=True) | Q(until__gte=at))
+        )
 
 
 class Membership(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="memberships"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
     since = models.DateField(_("member since"), default=timezone.localdate)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -144,7 +151,9 @@ class RoleAssignment(models.Model):
     class Meta:
         ordering = ["unit__path", "role", "starts"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="role_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="role_ends_after_start"
+            )
         ]
         indexes = [models.Index(fields=["unit", "role", "ends"])]
         verbose_name = _("role assignment")
@@ -172,7 +181,9 @@ class SubmissionKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["member", "key"], name="one_submission_per_key")
+            models.UniqueConstraint(
+                fields=["member", "key"], name="one_submission_per_key"
+            )
         ]
 
     def __str__(self) -> str:

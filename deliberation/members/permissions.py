@@ -18,7 +18,9 @@ def unit_ids_of(member) -> set[int]:
     cache = getattr(member, "_torget_unit_ids", None)
     if cache is None:
         cache = set(
-            Membership.objects.current().filter(member=member).values_list("unit_id", flat=True)
+            Membership.objects.current()
+            .filter(member=member)
+            .values_list("unit_id", flat=True)
         )
         member._torget_unit_ids = cache
     return cache

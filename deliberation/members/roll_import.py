@@ -56,8 +56,10 @@ def parse_roll(text: str) -> tuple[list[RollRow], list[str]]:
         if not number:
             problems.append(_("member_number is empty"))
         elif number in seen_numbers:
-            problems.append(_("duplicate member_number %(n)s (also on line %(l)d)")
-                            % {"n": number, "l": seen_numbers[number]})
+            problems.append(
+                _("duplicate member_number %(n)s (also on line %(l)d)")
+                % {"n": number, "l": seen_numbers[number]}
+            )
         if not rec.get("full_name"):
             problems.append(_("full_name is empty"))
         email = rec.get("email", "").lower()
@@ -67,8 +69,10 @@ def parse_roll(text: str) -> tuple[list[RollRow], list[str]]:
             problems.append(_("bad e-mail address %r") % email)
         else:
             if email in seen_emails:
-                problems.append(_("duplicate e-mail %(e)s (also on line %(l)d)")
-                                % {"e": email, "l": seen_emails[email]})
+                problems.append(
+                    _("duplicate e-mail %(e)s (also on line %(l)d)")
+                    % {"e": email, "l": seen_emails[email]}
+                )
         unit = units.get(rec.get("unit_code", ""))
         if unit is None:
             problems.append(_("unknown unit %r") % rec.get("unit_code", ""))
@@ -83,8 +87,10 @@ def parse_roll(text: str) -> tuple[list[RollRow], list[str]]:
         if email:
             seen_emails.setdefault(email, line)
         if problems:
-            errors.append(_("line %(line)d: %(problems)s")
-                          % {"line": line, "problems": "; ".join(problems)})
+            errors.append(
+                _("line %(line)d: %(problems)s")
+                % {"line": line, "problems": "; ".join(problems)}
+            )
         else:
             rows.append(RollRow(line, number, rec["full_name"], email, unit, joined))
     return rows, errors
@@ -106,20 +112,32 @@ def _email_taken_errors(rows: list[RollRow]) -> list[str]:
 def import_roll(text: str) -> ImportReport:
     rows, errors = parse_roll(text)
     errors += _email_taken_errors(rows)
-    report = ImportReport(errors=sorted(errors, key=lambda e: int(e.split(":")[0].split()[-1])))
+    report = ImportReport(
+        errors=sorted(errors, key=lambda e: int(e.split(":")[0].split()[-1]))
+    )
     if errors:
         return report
     with transaction.atomic():
-        existing = {m.member_number: m for m in Member.objects.filter(
-            member_number__in=[r.member_number for r in rows])}
-        open_units = set(Membership.objects.filter(
-            member__in=existing.values(), until__isnull=True
-        ).values_list("member__member_number", "unit_id"))
+        existing = {
+            m.member_number: m
+            for m in Member.objects.filter(
+                member_number__in=[r.member_number for r in rows]
+            )
+        }
+        open_units = set(
+            Membership.objects.filter(
+                member__in=existing.values(), until__isnull=True
+            ).values_list("member__member_number", "unit_id")
+        )
         for row in rows:
             member = existing.get(row.member_number)
             if member is None:
-                member = Member(username=row.member_number, member_number=row.member_number,
-                                full_name=row.full_name, email=row.email)
+                member = Member(
+                    username=row.member_number,
+                    member_number=row.member_number,
+                    full_name=row.full_name,
+                    email=row.email,
+                )
                 member.set_unusable_password()
                 member.save()
                 add_membership(member=member, unit=row.unit, since=row.joined)

@@ -15,26 +15,41 @@ def list_units() -> QuerySet:
     """Units with direct member counts and current role holders, in tree order."""
     today = timezone.localdate()
     now = timezone.now()
-    return Unit.objects.annotate(
-        direct_member_count=Count(
-            "memberships",
-            filter=Q(memberships__since__lte=today)
-            & (Q(memberships__until__isnull=True) | Q(memberships__until__gte=today)),
-            distinct=True,
+    return (
+        Unit.objects.annotate(
+            direct_member_count=Count(
+                "memberships",
+                filter=Q(memberships__since__lte=today)
+                & (
+                    Q(memberships__until__isnull=True)
+                    | Q(memberships__until__gte=today)
+                ),
+                distinct=True,
+            )
         )
-    ).prefetch_related(
-        Prefetch("roles", queryset=current_roles(now).order_by("role", "member__username"),
-                 to_attr="current_roles"),
-        Prefetch("children", queryset=Unit.objects.only("id", "parent_id"),
-                 to_attr="child_list"),
-    ).order_by("path")
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=current_roles(now).order_by("role", "member__username"),
+                to_attr="current_roles",
+            ),
+            Prefetch(
+                "children",
+                queryset=Unit.objects.only("id", "parent_id"),
+                to_attr="child_list",
+            ),
+        )
+        .order_by("path")
+    )
 
 
 def subtree_member_count(unit: Unit) -> int:
     return (
         Membership.objects.current()
         .filter(unit__path__startswith=unit.path)
-        .values("member_id").distinct().count()
+        .values("member_id")
+        .distinct()
+        .count()
     )
 
 

@@ -37,7 +37,9 @@ def create_unit(*, name: str, code: str, kind: str, parent: Unit | None = None) 
     return unit
 
 
-def add_membership(*, member: Member, unit: Unit, since: date | None = None) -> Membership:
+def add_membership(
+    *, member: Member, unit: Unit, since: date | None = None
+) -> Membership:
     """Idempotent: an open membership is kept as it is."""
     membership, _created = Membership.objects.get_or_create(
         member=member,
@@ -67,11 +69,18 @@ def grant_role(
     if ends <= starts:
         raise ServiceError(_("A role must end after it starts."), code="bad_term")
     if not reason.strip():
-        raise ServiceError(_("Give a reason: it is published in the audit log."),
-                           code="reason_required")
+        raise ServiceError(
+            _("Give a reason: it is published in the audit log."),
+            code="reason_required",
+        )
     assignment = RoleAssignment.objects.create(
-        member=member, unit=unit, role=role, starts=starts, ends=ends,
-        granted_by=actor, reason=reason.strip(),
+        member=member,
+        unit=unit,
+        role=role,
+        starts=starts,
+        ends=ends,
+        granted_by=actor,
+        reason=reason.strip(),
     )
     record_audit(
         actor=actor,
@@ -81,22 +90,30 @@ def grant_role(
         summary=f"{member.username} → {role} @ {unit.code} "
         f"({starts:%Y-%m-%d} – {ends:%Y-%m-%d})",
         reason=reason.strip(),
-        data={"member": member.pk, "role": role, "starts": starts.isoformat(),
-              "ends": ends.isoformat()},
+        data={
+            "member": member.pk,
+            "role": role,
+            "starts": starts.isoformat(),
+            "ends": ends.isoformat(),
+        },
     )
     return assignment
 
 
 @transaction.atomic
-def end_role(*, actor: Member | None, assignment: RoleAssignment, reason: str) -> RoleAssignment:
+def end_role(
+    *, actor: Member | None, assignment: RoleAssignment, reason: str
+) -> RoleAssignment:
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if actor is not None and not can_manage_roles(actor, assignment.unit):
         raise NotAllowed(_("Only an administrator of this unit may end roles."))
     if assignment.ended_at is not None:
         raise ServiceError(_("This role has already ended."), code="already_ended")
     if not reason.strip():
-        raise ServiceError(_("Give a reason: it is published in the audit log."),
-                           code="reason_required")
+        raise ServiceError(
+            _("Give a reason: it is published in the audit log."),
+            code="reason_required",
+        )
     assignment.ended_at = timezone.now()
     assignment.ended_by = actor
     assignment.end_reason = reason.strip()

@@ -17,16 +17,23 @@ class FollowTarget(models.TextChoices):
 class Follow(models.Model):
     """A member follows something to be notified about it (one row per target)."""
 
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="follows")
-    target_kind = models.CharField(_("kind"), max_length=16, choices=FollowTarget.choices)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    target_kind = models.CharField(
+        _("kind"), max_length=16, choices=FollowTarget.choices
+    )
     target_id = models.PositiveBigIntegerField(_("target id"))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created", "-id"]
-        constraints = [models.UniqueConstraint(fields=["member", "target_kind", "target_id"],
-                                               name="one_follow_per_target")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "target_kind", "target_id"],
+                name="one_follow_per_target",
+            )
+        ]
         indexes = [models.Index(fields=["target_kind", "target_id"])]
         verbose_name = _("follow")
         verbose_name_plural = _("follows")

@@ -23,8 +23,14 @@ TARGET_MODELS = {
 
 def _check_target(*, member, target_kind: str, target_id: int) -> None:
     if target_kind not in FollowTarget.values:
-        raise ValidationError({"target_kind": [_("Unknown kind; use one of: %(k)s.")
-                                               % {"k": ", ".join(FollowTarget.values)}]})
+        raise ValidationError(
+            {
+                "target_kind": [
+                    _("Unknown kind; use one of: %(k)s.")
+                    % {"k": ", ".join(FollowTarget.values)}
+                ]
+            }
+        )
     model = apps.get_model(TARGET_MODELS[target_kind])
     obj = model.objects.filter(pk=target_id).first()
     if obj is None:
@@ -43,14 +49,17 @@ def follow(*, member, target_kind: str, target_id: int) -> tuple[Follow, bool]:
     _check_target(member=member, target_kind=target_kind, target_id=target_id)
     try:
         with transaction.atomic():
-            return Follow.objects.create(member=member, target_kind=target_kind,
-                                         target_id=target_id), True
+            return Follow.objects.create(
+                member=member, target_kind=target_kind, target_id=target_id
+            ), True
     except IntegrityError:
-        return Follow.objects.get(member=member, target_kind=target_kind,
-                                  target_id=target_id), False
+        return Follow.objects.get(
+            member=member, target_kind=target_kind, target_id=target_id
+        ), False
 
 
 def unfollow(*, member, target_kind: str, target_id: int) -> bool:
-    deleted, _n = Follow.objects.filter(member=member, target_kind=target_kind,
-                                        target_id=target_id).delete()
+    deleted, _n = Follow.objects.filter(
+        member=member, target_kind=target_kind, target_id=target_id
+    ).delete()
     return bool(deleted)

@@ -36,8 +36,12 @@ def _redis():
 
 
 def _key(scope: str) -> str:
-    prefix = getattr(settings, "CHANNEL_LAYERS", {}).get("default", {}).get(
-        "CONFIG", {}).get("prefix", "torget")
+    prefix = (
+        getattr(settings, "CHANNEL_LAYERS", {})
+        .get("default", {})
+        .get("CONFIG", {})
+        .get("prefix", "torget")
+    )
     return f"{prefix}:presence:{scope}"
 
 

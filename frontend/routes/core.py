@@ -6,7 +6,10 @@ from frontend.views import accounts, core, roles
 
 urlpatterns = [
     path("", core.home, name="home"),
-    path("favicon.ico", RedirectView.as_view(url="/static/torget/favicon.svg", permanent=True)),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url="/static/torget/favicon.svg", permanent=True),
+    ),
     path("units/", core.unit_list, name="unit_list"),
     path("units/<int:pk>/", core.unit_detail, name="unit_detail"),
     path("units/<int:pk>/roles/grant/", roles.grant, name="role_grant"),
@@ -15,16 +18,36 @@ urlpatterns = [
     path("settings/", accounts.settings_page, name="settings"),
     path("accounts/login/", accounts.RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", accounts.PasswordResetView.as_view(),
-         name="password_reset"),
-    path("accounts/password-reset/done/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        success_url=reverse_lazy("password_reset_complete")), name="password_reset_confirm"),
-    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
-    path("accounts/password-change/", auth_views.PasswordChangeView.as_view(
-        success_url=reverse_lazy("settings")), name="password_change"),
-    path("accounts/invite/<uidb64>/<token>/", accounts.InvitationAcceptView.as_view(),
-         name="invitation_accept"),
+    path(
+        "accounts/password-reset/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password-change/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("settings")),
+        name="password_change",
+    ),
+    path(
+        "accounts/invite/<uidb64>/<token>/",
+        accounts.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
 ]

@@ -5,8 +5,11 @@ from frontend.views import discussions as views
 urlpatterns = [
     path("threads/<int:pk>/", views.thread_detail, name="thread_detail"),
     path("threads/<int:pk>/comments/", views.comment_create, name="comment_create"),
-    path("threads/<int:pk>/comments/<int:cid>/fragment/", views.comment_fragment,
-         name="comment_fragment"),
+    path(
+        "threads/<int:pk>/comments/<int:cid>/fragment/",
+        views.comment_fragment,
+        name="comment_fragment",
+    ),
     path("comments/<int:cid>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:cid>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:cid>/react/", views.comment_react, name="comment_react"),

@@ -10,17 +10,42 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/act/", views.proposal_action, name="proposal_action"),
-    *[path(f"proposals/<int:pk>/{action}/", views.proposal_action, {"action": action},
-           name=f"proposal_{action}")
-      for action in ("support", "unsupport", "publish", "withdraw", "follow", "unfollow")],
-    path("proposals/<int:pk>/revisions/", views.proposal_revisions,
-         name="proposal_revisions"),
+    *[
+        path(
+            f"proposals/<int:pk>/{action}/",
+            views.proposal_action,
+            {"action": action},
+            name=f"proposal_{action}",
+        )
+        for action in (
+            "support",
+            "unsupport",
+            "publish",
+            "withdraw",
+            "follow",
+            "unfollow",
+        )
+    ],
+    path(
+        "proposals/<int:pk>/revisions/",
+        views.proposal_revisions,
+        name="proposal_revisions",
+    ),
     path("proposals/<int:pk>/diff/", views.proposal_diff, name="proposal_diff"),
-    path("proposals/<int:pk>/amendments/new/", views.amendment_create,
-         name="amendment_create"),
-    path("proposals/<int:pk>/amendments/<int:amendment_id>/", views.amendment_detail,
-         name="amendment_detail"),
-    path("proposals/<int:pk>/amendments/<int:amendment_id>/act/", views.amendment_action,
-         name="amendment_action"),
+    path(
+        "proposals/<int:pk>/amendments/new/",
+        views.amendment_create,
+        name="amendment_create",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/<int:amendment_id>/",
+        views.amendment_detail,
+        name="amendment_detail",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/<int:amendment_id>/act/",
+        views.amendment_action,
+        name="amendment_action",
+    ),
     path("units/<int:pk>/policy/", views.unit_policy, name="unit_policy"),
 ]

@@ -24,8 +24,11 @@ class RateLimitedLoginView(auth_views.LoginView):
         if login_limits.is_locked(username, login_limits.client_ip(request)):
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, _("Too many failed sign-in attempts. Try again in %d minutes.")
-                           % login_limits.lockout_minutes())
+            form.add_error(
+                None,
+                _("Too many failed sign-in attempts. Try again in %d minutes.")
+                % login_limits.lockout_minutes(),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
 
@@ -58,15 +61,20 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     reset_url_token = "set-password"  # noqa: S105
 
     def form_valid(self, form):
-        messages.success(self.request, _("Your password is set. Welcome — sign in below."))
+        messages.success(
+            self.request, _("Your password is set. Welcome — sign in below.")
+        )
         return super().form_valid(form)
 
 
 class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
-        choices=[("", gettext_lazy("Follow the browser")), ("sv", "Svenska"),
-                 ("en", "English")],
+        choices=[
+            ("", gettext_lazy("Follow the browser")),
+            ("sv", "Svenska"),
+            ("en", "English"),
+        ],
         required=False,
     )
 
@@ -86,8 +94,13 @@ def settings_page(request):
             translation.activate(member.language)
             response.set_cookie("django_language", member.language, samesite="Lax")
         return response
-    return render(request, "members/settings.html", {
-        "form": form,
-        "memberships": memberships_of(request.user),
-        "roles": roles_of(request.user),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "members/settings.html",
+        {
+            "form": form,
+            "memberships": memberships_of(request.user),
+            "roles": roles_of(request.user),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -28,18 +28,24 @@ def unit_detail(request, pk: int):
     children = list(list_units().filter(parent=unit))
     for child in children:
         child.member_count = counts.get(child.pk, 0)
-    ancestors = list(list_units().filter(pk__in=unit.ancestor_ids[:-1]).order_by("depth"))
-    return render(request, "members/unit_detail.html", {
-        "unit": unit,
-        "member_count": counts.get(unit.pk, 0),
-        "children": children,
-        "ancestors": ancestors,
-        "is_member": is_member_of(request.user, unit),
-        "can_manage_roles": can_manage_roles(request.user, unit),
-        "grant_form": GrantRoleForm(initial={"starts": timezone.localdate()}),
-        "is_branch": unit.kind == UnitKind.BRANCH,
-        "extra_sections": unit_sections(request, unit),
-    })
+    ancestors = list(
+        list_units().filter(pk__in=unit.ancestor_ids[:-1]).order_by("depth")
+    )
+    return render(
+        request,
+        "members/unit_detail.html",
+        {
+            "unit": unit,
+            "member_count": counts.get(unit.pk, 0),
+            "children": children,
+            "ancestors": ancestors,
+            "is_member": is_member_of(request.user, unit),
+            "can_manage_roles": can_manage_roles(request.user, unit),
+            "grant_form": GrantRoleForm(initial={"starts": timezone.localdate()}),
+            "is_branch": unit.kind == UnitKind.BRANCH,
+            "extra_sections": unit_sections(request, unit),
+        },
+    )
 
 
 def unit_sections(request, unit):

@@ -38,52 +38,88 @@ from deliberation.members.models import Unit
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Your comment"), widget=forms.Textarea(
-        attrs={"rows": 4, "maxlength": 10000}), max_length=10000,
-        help_text=gettext_lazy("Markdown works: **bold**, *italic*, [links](https://…), "
-                               "lists. Mention a member with @username."))
-    stance = forms.ChoiceField(label=gettext_lazy("Your stance"), choices=Stance.choices,
-                               initial=Stance.NEUTRAL)
+    body = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 10000}),
+        max_length=10000,
+        help_text=gettext_lazy(
+            "Markdown works: **bold**, *italic*, [links](https://…), "
+            "lists. Mention a member with @username."
+        ),
+    )
+    stance = forms.ChoiceField(
+        label=gettext_lazy("Your stance"),
+        choices=Stance.choices,
+        initial=Stance.NEUTRAL,
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Your comment"), max_length=10000,
-                           widget=forms.Textarea(attrs={"rows": 6}))
-    stance = forms.ChoiceField(label=gettext_lazy("Your stance"), choices=Stance.choices)
+    body = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    stance = forms.ChoiceField(
+        label=gettext_lazy("Your stance"), choices=Stance.choices
+    )
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("What do you want to discuss?"),
-                            max_length=200)
+    title = forms.CharField(
+        label=gettext_lazy("What do you want to discuss?"), max_length=200
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=gettext_lazy("The reason is public."))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The reason is public."),
+    )
 
 
 class DecideForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("Decision"), choices=AppealOutcome.choices)
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Decision"), choices=AppealOutcome.choices
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    agenda = forms.CharField(label=gettext_lazy("Agenda"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 4}))
-    starts = forms.DateTimeField(label=gettext_lazy("Starts"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-    ends = forms.DateTimeField(label=gettext_lazy("Ends"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    agenda = forms.CharField(
+        label=gettext_lazy("Agenda"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    starts = forms.DateTimeField(
+        label=gettext_lazy("Starts"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
+    ends = forms.DateTimeField(
+        label=gettext_lazy("Ends"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+        ),
+    )
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(label=gettext_lazy("Minutes"), max_length=20000,
-                              widget=forms.Textarea(attrs={"rows": 8}),
-                              help_text=gettext_lazy("Kept on the thread for everyone."))
+    minutes = forms.CharField(
+        label=gettext_lazy("Minutes"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("Kept on the thread for everyone."),
+    )
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -93,19 +129,34 @@ def comment_labels() -> dict:
     """Labels of the comment template, translated once per page (not per comment)."""
     options = "".join(
         f'<option value="{value}">{escape(label)}</option>'
-        for value, label in [(Stance.NEUTRAL, Stance.NEUTRAL.label), (Stance.FOR, Stance.FOR.label),
-                             (Stance.AGAINST, Stance.AGAINST.label),
-                             (Stance.QUESTION, Stance.QUESTION.label)])
+        for value, label in [
+            (Stance.NEUTRAL, Stance.NEUTRAL.label),
+            (Stance.FOR, Stance.FOR.label),
+            (Stance.AGAINST, Stance.AGAINST.label),
+            (Stance.QUESTION, Stance.QUESTION.label),
+        ]
+    )
     return {
-        "edited": _("edited"), "deleted": _("The author deleted this comment."),
-        "hidden": _("Hidden by a moderator."), "reason": _("Reason:"),
-        "log": _("Moderation log"), "own_hidden": _("Your hidden text"),
-        "mod_hidden": _("Show the hidden text (moderators)"), "edit": _("Edit"),
-        "delete": _("Delete"), "appeal": _("Appeal"), "flag": _("Flag"),
-        "restore": _("Restore"), "hide": _("Hide"), "reply": _("Reply"),
-        "your_reply": _("Your reply"), "your_stance": _("Your stance"),
-        "post_reply": _("Post reply"), "flagged": _("Flagged:"),
-        **{f"stance_{k}": str(label) for k, label in Stance.choices}, "stance_options": mark_safe(options),  # noqa: S308
+        "edited": _("edited"),
+        "deleted": _("The author deleted this comment."),
+        "hidden": _("Hidden by a moderator."),
+        "reason": _("Reason:"),
+        "log": _("Moderation log"),
+        "own_hidden": _("Your hidden text"),
+        "mod_hidden": _("Show the hidden text (moderators)"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "appeal": _("Appeal"),
+        "flag": _("Flag"),
+        "restore": _("Restore"),
+        "hide": _("Hide"),
+        "reply": _("Reply"),
+        "your_reply": _("Your reply"),
+        "your_stance": _("Your stance"),
+        "post_reply": _("Post reply"),
+        "flagged": _("Flagged:"),
+        **{f"stance_{k}": str(label) for k, label in Stance.choices},
+        "stance_options": mark_safe(options),  # noqa: S308
     }
 
 
@@ -127,7 +178,9 @@ def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
         c.can_appeal = c.is_own and c.hidden
         c.can_flag = can_post and not c.is_own and not c.hidden
         c.can_reply = can_post
-        c.mod_action = ("restore" if c.hidden else "hide") if moderator and alive else ""
+        c.mod_action = (
+            ("restore" if c.hidden else "hide") if moderator and alive else ""
+        )
         c.reactions_html = reactions_html(c)
 
 
@@ -138,13 +191,33 @@ def placeholder_comment(thread, *, can_post: bool, moderator: bool):
     from types import SimpleNamespace
 
     c = SimpleNamespace(
-        pk="__CID__", sid="__CID__", thread_id=thread.pk, thread_sid=str(thread.pk),
-        stance="neutral", stance_label=str(Stance.NEUTRAL.label), hidden=False,
-        deleted=None, hidden_reason="", author=SimpleNamespace(display_name=""),
-        created_iso="", created_text="", show_edited=False, can_see_text=True,
-        shown_html="", body_html="", is_own=False, can_edit=False, can_appeal=False,
-        can_react=can_post, can_flag=can_post, can_reply=can_post, open_flags=0,
-        mod_action="hide" if moderator else "", reaction_counts={}, children=[])
+        pk="__CID__",
+        sid="__CID__",
+        thread_id=thread.pk,
+        thread_sid=str(thread.pk),
+        stance="neutral",
+        stance_label=str(Stance.NEUTRAL.label),
+        hidden=False,
+        deleted=None,
+        hidden_reason="",
+        author=SimpleNamespace(display_name=""),
+        created_iso="",
+        created_text="",
+        show_edited=False,
+        can_see_text=True,
+        shown_html="",
+        body_html="",
+        is_own=False,
+        can_edit=False,
+        can_appeal=False,
+        can_react=can_post,
+        can_flag=can_post,
+        can_reply=can_post,
+        open_flags=0,
+        mod_action="hide" if moderator else "",
+        reaction_counts={},
+        children=[],
+    )
     c.reaction_list = [(k, str(label), 0, False) for k, label in ReactionKind.choices]
     c.reactions_html = reactions_html(c)
     return c
@@ -154,13 +227,27 @@ def reactions_html(c) -> str:
     """Reaction buttons (members of the unit) or plain counts (everyone else)."""
     if c.can_react:
         return format_html_join(
-            "", '<button type="submit" name="kind" value="{}" class="reaction{}" '
+            "",
+            '<button type="submit" name="kind" value="{}" class="reaction{}" '
             'aria-pressed="{}">{} <span data-reaction-count="{}:{}">{}</span></button>',
-            ((kind, " is-mine" if mine else "", "true" if mine else "false", label, c.sid,
-              kind, count) for kind, label, count, mine in c.reaction_list))
+            (
+                (
+                    kind,
+                    " is-mine" if mine else "",
+                    "true" if mine else "false",
+                    label,
+                    c.sid,
+                    kind,
+                    count,
+                )
+                for kind, label, count, mine in c.reaction_list
+            ),
+        )
     return format_html_join(
-        "", '<span class="reaction">{} <span data-reaction-count="{}:{}">{}</span></span>',
-        ((label, c.sid, kind, count) for kind, label, count, _mine in c.reaction_list))
+        "",
+        '<span class="reaction">{} <span data-reaction-count="{}:{}">{}</span></span>',
+        ((label, c.sid, kind, count) for kind, label, count, _mine in c.reaction_list),
+    )
 
 
 def _thread_for(request, pk) -> Thread:
@@ -191,19 +278,24 @@ def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dic
         ctx["moderator"] = perms.can_moderate(request.user, thread)
         shown = ctx["sides"]["for"] + ctx["sides"]["against"]
     else:
-        tp = selectors.thread_page(thread=thread, viewer=request.user,
-                                   page_number=request.GET.get("page") or 1)
-        ctx.update(page=tp.page, roots=tp.roots, reacted=tp.reacted, moderator=tp.moderator)
+        tp = selectors.thread_page(
+            thread=thread, viewer=request.user, page_number=request.GET.get("page") or 1
+        )
+        ctx.update(
+            page=tp.page, roots=tp.roots, reacted=tp.reacted, moderator=tp.moderator
+        )
         shown = [c for root in tp.roots for c in _walk(root)]
-    decorate(shown, viewer=request.user, can_post=ctx["can_post"],
-             moderator=ctx["moderator"])
+    decorate(
+        shown, viewer=request.user, can_post=ctx["can_post"], moderator=ctx["moderator"]
+    )
     if ctx["moderator"]:  # moderators see open flags on the page (one query)
         counts = selectors.flag_counts(c.pk for c in shown)
         for c in shown:
             c.open_flags = counts.get(c.pk, 0)
     ctx["t"] = comment_labels()
-    ctx["placeholder"] = placeholder_comment(thread, can_post=ctx["can_post"],
-                                             moderator=ctx["moderator"])
+    ctx["placeholder"] = placeholder_comment(
+        thread, can_post=ctx["can_post"], moderator=ctx["moderator"]
+    )
     ctx["can_session"] = perms.can_run_live_session(request.user, thread.unit)
     return ctx
 
@@ -233,7 +325,10 @@ def thread_subject(thread: Thread) -> dict | None:
             return {"title": p.title, "url": f"/proposals/{p.pk}/"}
         if thread.kind == "amendment":
             a = thread.amendment
-            return {"title": str(a), "url": f"/proposals/{a.proposal_id}/amendments/{a.pk}/"}
+            return {
+                "title": str(a),
+                "url": f"/proposals/{a.proposal_id}/amendments/{a.pk}/",
+            }
     except (AttributeError, ObjectDoesNotExist):
         return None
     return None
@@ -248,10 +343,17 @@ def comment_create(request, pk: int):
     if form.is_valid():
         try:
             comment, _created = create_once(
-                member=request.user, key=request_key(request), model=Comment,
+                member=request.user,
+                key=request_key(request),
+                model=Comment,
                 create=lambda: services.post_comment(
-                    thread=thread, author=request.user, body=form.cleaned_data["body"],
-                    stance=form.cleaned_data["stance"], parent=form.cleaned_data["parent"]))
+                    thread=thread,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    stance=form.cleaned_data["stance"],
+                    parent=form.cleaned_data["parent"],
+                ),
+            )
         except services.RateLimited as exc:
             form.add_error(None, str(exc))
             status = 429
@@ -261,8 +363,10 @@ def comment_create(request, pk: int):
         else:
             nxt = request.POST.get("next", "")
             if nxt and url_has_allowed_host_and_scheme(
-                    nxt, allowed_hosts={request.get_host()},
-                    require_https=request.is_secure()):
+                nxt,
+                allowed_hosts={request.get_host()},
+                require_https=request.is_secure(),
+            ):
                 return redirect(f"{nxt.split('#')[0]}#c-{comment.pk}")
             return redirect(selectors.comment_url(comment))
     else:
@@ -279,13 +383,21 @@ def comment_fragment(request, pk: int, cid: int):
         raise Http404
     thread = comment.thread
     selectors.present_comments([comment], request.user, thread)
-    selectors.attach_reactions([comment], selectors.my_reactions(request.user, [comment.pk]))
+    selectors.attach_reactions(
+        [comment], selectors.my_reactions(request.user, [comment.pk])
+    )
     comment.children = []
-    decorate([comment], viewer=request.user,
-             can_post=perms.can_post_in_thread(request.user, thread),
-             moderator=perms.can_moderate(request.user, thread))
-    return render(request, "discussions/_comment.html", {
-        "c": comment, "thread": thread, "fragment": True, "t": comment_labels()})
+    decorate(
+        [comment],
+        viewer=request.user,
+        can_post=perms.can_post_in_thread(request.user, thread),
+        moderator=perms.can_moderate(request.user, thread),
+    )
+    return render(
+        request,
+        "discussions/_comment.html",
+        {"c": comment, "thread": thread, "fragment": True, "t": comment_labels()},
+    )
 
 
 @login_required
@@ -293,20 +405,33 @@ def comment_edit(request, cid: int):
     comment = _comment_for(request, cid)
     if not perms.can_edit_comment(request.user, comment):
         raise PermissionDenied(_("Only the author can edit a comment."))
-    form = EditForm(request.POST or None,
-                    initial={"body": comment.body, "stance": comment.stance})
+    form = EditForm(
+        request.POST or None, initial={"body": comment.body, "stance": comment.stance}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_comment(comment=comment, actor=request.user, **form.cleaned_data)
+            services.edit_comment(
+                comment=comment, actor=request.user, **form.cleaned_data
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Your comment is updated; the earlier text is kept "
-                                        "in its history."))
+            messages.success(
+                request,
+                _("Your comment is updated; the earlier text is kept in its history."),
+            )
             return _back(comment)
-    return render(request, "discussions/comment_form.html", {
-        "comment": comment, "form": form, "title": _("Edit your comment"),
-        "submit": _("Save")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "discussions/comment_form.html",
+        {
+            "comment": comment,
+            "form": form,
+            "title": _("Edit your comment"),
+            "submit": _("Save"),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -323,8 +448,9 @@ def comment_delete(request, cid: int):
 def comment_react(request, cid: int):
     comment = _comment_for(request, cid)
     try:
-        services.toggle_reaction(comment=comment, member=request.user,
-                                 kind=request.POST.get("kind", ""))
+        services.toggle_reaction(
+            comment=comment, member=request.user, kind=request.POST.get("kind", "")
+        )
     except ServiceError as exc:
         messages.error(request, str(exc))
     return _back(comment)
@@ -334,10 +460,15 @@ def comment_react(request, cid: int):
 def comment_history(request, cid: int):
     comment = _comment_for(request, cid)
     visible = not comment.hidden or perms.can_see_hidden_text(request.user, comment)
-    return render(request, "discussions/comment_history.html", {
-        "comment": comment,
-        "revisions": selectors.comment_history(comment) if visible else [],
-        "visible": visible})
+    return render(
+        request,
+        "discussions/comment_history.html",
+        {
+            "comment": comment,
+            "revisions": selectors.comment_history(comment) if visible else [],
+            "visible": visible,
+        },
+    )
 
 
 def _reason_page(request, cid, *, allowed, service, title, submit, intro, done):
@@ -354,52 +485,82 @@ def _reason_page(request, cid, *, allowed, service, title, submit, intro, done):
             messages.success(request, done)
             return _back(comment)
     selectors.present_comments([comment], request.user, comment.thread)
-    return render(request, "discussions/comment_form.html", {
-        "comment": comment, "form": form, "title": title, "submit": submit, "intro": intro,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "discussions/comment_form.html",
+        {
+            "comment": comment,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def comment_flag(request, cid: int):
     return _reason_page(
-        request, cid,
+        request,
+        cid,
         allowed=lambda m, c: perms.can_post_in_thread(m, c.thread),
         service=lambda c, m, r: services.flag_comment(comment=c, member=m, reason=r),
-        title=_("Flag this comment"), submit=_("Flag"),
+        title=_("Flag this comment"),
+        submit=_("Flag"),
         intro=_("Tell the moderators what is wrong. Only they see flags."),
-        done=_("Thank you. The moderators will look at it."))
+        done=_("Thank you. The moderators will look at it."),
+    )
 
 
 @login_required
 def comment_hide(request, cid: int):
     return _reason_page(
-        request, cid, allowed=lambda m, c: perms.can_moderate(m, c.thread),
+        request,
+        cid,
+        allowed=lambda m, c: perms.can_moderate(m, c.thread),
         service=lambda c, m, r: services.hide_comment(comment=c, moderator=m, reason=r),
-        title=_("Hide this comment"), submit=_("Hide"),
-        intro=_("The reason goes to the public moderation log. The author can appeal "
-                "once; another moderator decides."),
-        done=_("The comment is hidden and the reason is in the moderation log."))
+        title=_("Hide this comment"),
+        submit=_("Hide"),
+        intro=_(
+            "The reason goes to the public moderation log. The author can appeal "
+            "once; another moderator decides."
+        ),
+        done=_("The comment is hidden and the reason is in the moderation log."),
+    )
 
 
 @login_required
 def comment_restore(request, cid: int):
     return _reason_page(
-        request, cid, allowed=lambda m, c: perms.can_moderate(m, c.thread),
-        service=lambda c, m, r: services.restore_comment(comment=c, moderator=m, reason=r),
-        title=_("Restore this comment"), submit=_("Restore"),
+        request,
+        cid,
+        allowed=lambda m, c: perms.can_moderate(m, c.thread),
+        service=lambda c, m, r: services.restore_comment(
+            comment=c, moderator=m, reason=r
+        ),
+        title=_("Restore this comment"),
+        submit=_("Restore"),
         intro=_("The reason goes to the public moderation log."),
-        done=_("The comment is visible again."))
+        done=_("The comment is visible again."),
+    )
 
 
 @login_required
 def comment_appeal(request, cid: int):
     return _reason_page(
-        request, cid, allowed=lambda m, c: c.author_id == m.pk,
+        request,
+        cid,
+        allowed=lambda m, c: c.author_id == m.pk,
         service=lambda c, m, r: services.appeal_hiding(comment=c, author=m, reason=r),
-        title=_("Appeal the hiding"), submit=_("Send appeal"),
-        intro=_("You can appeal once. A different moderator than the one who hid it "
-                "decides, and the decision is public."),
-        done=_("Your appeal is sent."))
+        title=_("Appeal the hiding"),
+        submit=_("Send appeal"),
+        intro=_(
+            "You can appeal once. A different moderator than the one who hid it "
+            "decides, and the decision is public."
+        ),
+        done=_("Your appeal is sent."),
+    )
 
 
 @login_required
@@ -411,13 +572,18 @@ def appeal_decide(request, aid: int):
         messages.error(request, _("Choose a decision and give a reason."))
     else:
         try:
-            services.decide_appeal(appeal=appeal, moderator=request.user,
-                                   outcome=form.cleaned_data["outcome"],
-                                   reason=form.cleaned_data["reason"])
+            services.decide_appeal(
+                appeal=appeal,
+                moderator=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+            )
         except ServiceError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The appeal is decided; the decision is public."))
+            messages.success(
+                request, _("The appeal is decided; the decision is public.")
+            )
     return redirect("moderation")
 
 
@@ -433,64 +599,108 @@ def unit_threads(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             thread, _created = create_once(
-                member=request.user, key=request_key(request), model=Thread,
-                create=lambda: services.open_thread(title=form.cleaned_data["title"],
-                                                    unit=unit, actor=request.user))
+                member=request.user,
+                key=request_key(request),
+                model=Thread,
+                create=lambda: services.open_thread(
+                    title=form.cleaned_data["title"], unit=unit, actor=request.user
+                ),
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect(thread.get_absolute_url())
     page = Paginator(selectors.list_threads(unit_id=unit.pk), 30).get_page(
-        request.GET.get("page"))
-    return render(request, "discussions/unit_threads.html", {
-        "unit": unit, "page": page, "form": form,
-        "can_open": perms.can_open_thread(request.user, unit),
-        "sessions": list(selectors.list_live_sessions(unit_id=unit.pk, upcoming=True)),
-        "now": timezone.now(),
-    }, status=400 if form.errors else 200)
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "discussions/unit_threads.html",
+        {
+            "unit": unit,
+            "page": page,
+            "form": form,
+            "can_open": perms.can_open_thread(request.user, unit),
+            "sessions": list(
+                selectors.list_live_sessions(unit_id=unit.pk, upcoming=True)
+            ),
+            "now": timezone.now(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def session_new(request, pk: int):
     unit = get_object_or_404(Unit, pk=pk)
     if not perms.can_run_live_session(request.user, unit):
-        raise PermissionDenied(_("Only a facilitator of this unit can schedule sessions."))
+        raise PermissionDenied(
+            _("Only a facilitator of this unit can schedule sessions.")
+        )
     thread = None
     if request.GET.get("thread", "").isdigit():
         thread = Thread.objects.filter(pk=request.GET["thread"], unit=unit).first()
-    form = SessionForm(request.POST or None, initial={"title": thread.title if thread else ""})
+    form = SessionForm(
+        request.POST or None, initial={"title": thread.title if thread else ""}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.schedule_live_session(unit=unit, facilitator=request.user,
-                                                     thread=thread, **form.cleaned_data)
+            session = services.schedule_live_session(
+                unit=unit, facilitator=request.user, thread=thread, **form.cleaned_data
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The session is scheduled."))
             return redirect(session.thread.get_absolute_url())
-    return render(request, "discussions/session_form.html", {
-        "unit": unit, "form": form, "thread": thread,
-        "title": _("Schedule a live session")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "discussions/session_form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "thread": thread,
+            "title": _("Schedule a live session"),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def session_close(request, sid: int):
-    session = get_object_or_404(LiveSession.objects.select_related("unit", "thread"), pk=sid)
+    session = get_object_or_404(
+        LiveSession.objects.select_related("unit", "thread"), pk=sid
+    )
     if not perms.can_run_live_session(request.user, session.unit):
-        raise PermissionDenied(_("Only a facilitator of this unit can close the session."))
+        raise PermissionDenied(
+            _("Only a facilitator of this unit can close the session.")
+        )
     form = MinutesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.close_live_session(session=session, actor=request.user,
-                                        minutes=form.cleaned_data["minutes"])
+            services.close_live_session(
+                session=session,
+                actor=request.user,
+                minutes=form.cleaned_data["minutes"],
+            )
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("The session is closed; the minutes are on the thread."))
+            messages.success(
+                request, _("The session is closed; the minutes are on the thread.")
+            )
             return redirect(session.thread.get_absolute_url())
-    return render(request, "discussions/session_form.html", {
-        "unit": session.unit, "form": form, "session": session,
-        "title": _("Close the session with minutes")}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "discussions/session_form.html",
+        {
+            "unit": session.unit,
+            "form": form,
+            "session": session,
+            "title": _("Close the session with minutes"),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def moderation(request):
@@ -512,10 +722,15 @@ def unit_block(request, unit):
         return None
     threads = list(selectors.list_threads(unit_id=unit.pk)[:5])
     sessions = list(selectors.list_live_sessions(unit_id=unit.pk, upcoming=True)[:5])
-    return {"template": "discussions/_unit_block.html", "unit": unit, "threads": threads,
-            "sessions": sessions, "now": timezone.now(),
-            "can_open": perms.can_open_thread(request.user, unit),
-            "can_session": perms.can_run_live_session(request.user, unit)}
+    return {
+        "template": "discussions/_unit_block.html",
+        "unit": unit,
+        "threads": threads,
+        "sessions": sessions,
+        "now": timezone.now(),
+        "can_open": perms.can_open_thread(request.user, unit),
+        "can_session": perms.can_run_live_session(request.user, unit),
+    }
 
 
 def home_block(request):
@@ -527,11 +742,17 @@ def home_block(request):
     units = scope_unit_ids_of(request.user)
     if not units:
         return None
-    sessions = list(LiveSession.objects.filter(
-        unit_id__in=units, closed__isnull=True, ends__gt=timezone.now())
-        .select_related("unit", "thread").order_by("starts")[:5])
+    sessions = list(
+        LiveSession.objects.filter(
+            unit_id__in=units, closed__isnull=True, ends__gt=timezone.now()
+        )
+        .select_related("unit", "thread")
+        .order_by("starts")[:5]
+    )
     if not sessions:
         return None
-    return {"template": "discussions/_home_block.html", "sessions": sessions,
-            "now": timezone.now()}
-
+    return {
+        "template": "discussions/_home_block.html",
+        "sessions": sessions,
+        "now": timezone.now(),
+    }

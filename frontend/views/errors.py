@@ -12,27 +12,42 @@ def _is_api(request) -> bool:
 def not_found(request, exception=None):
     if _is_api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return render(request, "errors/error.html",
-                  {"title": _("Page not found"), "code": 404}, status=404)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("Page not found"), "code": 404},
+        status=404,
+    )
 
 
 def forbidden(request, exception=None):
     if _is_api(request):
         return JsonResponse({"detail": str(exception) or _("Not allowed.")}, status=403)
-    return render(request, "errors/error.html",
-                  {"title": _("Not allowed"), "code": 403, "message": str(exception or "")},
-                  status=403)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("Not allowed"), "code": 403, "message": str(exception or "")},
+        status=403,
+    )
 
 
 def bad_request(request, exception=None):
     if _is_api(request):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
-    return render(request, "errors/error.html", {"title": _("Bad request"), "code": 400},
-                  status=400)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("Bad request"), "code": 400},
+        status=400,
+    )
 
 
 def server_error(request):
     if _is_api(request):
         return JsonResponse({"detail": _("Server error.")}, status=500)
-    return render(request, "errors/error.html",
-                  {"title": _("Something went wrong"), "code": 500}, status=500)
+    return render(
+        request,
+        "errors/error.html",
+        {"title": _("Something went wrong"), "code": 500},
+        status=500,
+    )

@@ -20,19 +20,28 @@ def with_cards(proposals) -> list[Proposal]:
     proposals = list(proposals)
     url_pattern = reverse("proposal_detail", args=[0]).replace("/0/", "/{}/")
     for p in proposals:
-        authors = ", ".join(a.member.display_name for a in p.authorships.all()
-                            if a.accepted_at)
+        authors = ", ".join(
+            a.member.display_name for a in p.authorships.all() if a.accepted_at
+        )
         parts = [_("by %(names)s") % {"names": authors}]
         if p.state in (State.GATHERING_SUPPORT, State.DISCUSSION):
-            parts.append(_("%(n)d of %(m)d supports") % {"n": p.support_count,
-                                                         "m": p.support_needed})
+            parts.append(
+                _("%(n)d of %(m)d supports")
+                % {"n": p.support_count, "m": p.support_needed}
+            )
         days = p.days_left
         if days is not None:
-            parts.append(ngettext("%(days)d day left", "%(days)d days left", days)
-                         % {"days": days})
-        p.card = {"url": url_pattern.format(p.pk), "state": p.get_state_display(),
-                  "unit": p.unit.name, "topics": [t.name for t in p.topics.all()],
-                  "line": " · ".join(parts)}
+            parts.append(
+                ngettext("%(days)d day left", "%(days)d days left", days)
+                % {"days": days}
+            )
+        p.card = {
+            "url": url_pattern.format(p.pk),
+            "state": p.get_state_display(),
+            "unit": p.unit.name,
+            "topics": [t.name for t in p.topics.all()],
+            "line": " · ".join(parts),
+        }
     return proposals
 
 
@@ -67,8 +76,16 @@ def support_chart(proposal: Proposal) -> dict | None:
         points.append(f"{x(day)},{y(total)}")
         rows.append((day, n, total))
     points.append(f"{x(end)},{y(total)}")
-    return {"line": True, "points": " ".join(points), "quorum_y": y(proposal.support_needed),
-            "width": CHART_W, "height": CHART_H, "rows": rows, "start": start, "end": end}
+    return {
+        "line": True,
+        "points": " ".join(points),
+        "quorum_y": y(proposal.support_needed),
+        "width": CHART_W,
+        "height": CHART_H,
+        "rows": rows,
+        "start": start,
+        "end": end,
+    }
 
 
 PHASES = [State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VOTING]
@@ -81,8 +98,11 @@ def timeline(proposal: Proposal) -> list[dict]:
         return []
     policy = proposal.policy or selectors.policy_for_unit(proposal.unit)
     began = {sc.to_state: sc.at for sc in proposal.state_changes.all()}
-    days = {State.DISCUSSION: policy.discussion_days, State.FROZEN: policy.freeze_days,
-            State.VOTING: policy.voting_days}
+    days = {
+        State.DISCUSSION: policy.discussion_days,
+        State.FROZEN: policy.freeze_days,
+        State.VOTING: policy.voting_days,
+    }
     current = PHASES.index(proposal.state)
     rows, cursor = [], proposal.phase_ends
     for i, state in enumerate(PHASES):
@@ -90,7 +110,9 @@ def timeline(proposal: Proposal) -> list[dict]:
         if i < current:
             row.update(status="done", starts=began.get(state))
         elif i == current:
-            row.update(status="current", starts=began.get(state), ends=proposal.phase_ends)
+            row.update(
+                status="current", starts=began.get(state), ends=proposal.phase_ends
+            )
         else:
             row.update(status="planned", starts=cursor)
             if cursor is not None:

@@ -14,51 +14,87 @@ from proposals.models import Amendment, Policy, State, Topic
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False,
-                              choices=[("", gettext_lazy("Any state")), *State.choices])
-    unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int,
-                                  empty_value=None)
-    topic = forms.TypedChoiceField(label=gettext_lazy("Topic"), required=False, coerce=int,
-                                   empty_value=None)
-    ordering = forms.ChoiceField(label=gettext_lazy("Sort by"), required=False, choices=[
-        ("", gettext_lazy("Best match, else newest")),
-        ("newest", gettext_lazy("Newest")),
-        ("most_supported", gettext_lazy("Most supported")),
-        ("closing_soon", gettext_lazy("Closing soon"))])
-    subunits = forms.BooleanField(label=gettext_lazy("Include the units below"),
-                                  required=False)
-    followed = forms.BooleanField(label=gettext_lazy("Only proposals I follow"),
-                                  required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[("", gettext_lazy("Any state")), *State.choices],
+    )
+    unit = forms.TypedChoiceField(
+        label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None
+    )
+    topic = forms.TypedChoiceField(
+        label=gettext_lazy("Topic"), required=False, coerce=int, empty_value=None
+    )
+    ordering = forms.ChoiceField(
+        label=gettext_lazy("Sort by"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Best match, else newest")),
+            ("newest", gettext_lazy("Newest")),
+            ("most_supported", gettext_lazy("Most supported")),
+            ("closing_soon", gettext_lazy("Closing soon")),
+        ],
+    )
+    subunits = forms.BooleanField(
+        label=gettext_lazy("Include the units below"), required=False
+    )
+    followed = forms.BooleanField(
+        label=gettext_lazy("Only proposals I follow"), required=False
+    )
     author = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, topics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units")),
-                                       *[(u.pk, u.name) for u in units]]
-        self.fields["topic"].choices = [("", _("All topics")),
-                                        *[(t.pk, t.name) for t in topics]]
+        self.fields["unit"].choices = [
+            ("", _("All units")),
+            *[(u.pk, u.name) for u in units],
+        ]
+        self.fields["topic"].choices = [
+            ("", _("All topics")),
+            *[(t.pk, t.name) for t in topics],
+        ]
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=services.TITLE_MAX,
-                            min_length=services.TITLE_MIN)
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=services.TITLE_MAX,
+        min_length=services.TITLE_MIN,
+    )
     clauses = forms.CharField(
-        label=gettext_lazy("Decision clauses"), required=False,
+        label=gettext_lazy("Decision clauses"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("One per line, e.g. “att partiet verkar för …”. Without "
-                               "clauses the title is what gets decided."))
-    body = forms.CharField(label=gettext_lazy("Rationale (Markdown)"), required=False,
-                           max_length=services.BODY_MAX,
-                           widget=forms.Textarea(attrs={"rows": 12}))
+        help_text=gettext_lazy(
+            "One per line, e.g. “att partiet verkar för …”. Without "
+            "clauses the title is what gets decided."
+        ),
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Rationale (Markdown)"),
+        required=False,
+        max_length=services.BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
     unit = forms.TypedChoiceField(label=gettext_lazy("For the unit"), coerce=int)
     topics = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Topics"), queryset=Topic.objects.all(), required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=gettext_lazy("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     coauthors = forms.CharField(
-        label=gettext_lazy("Co-authors"), required=False, max_length=500,
-        help_text=gettext_lazy("Usernames, separated by commas. They are asked to accept."))
+        label=gettext_lazy("Co-authors"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "Usernames, separated by commas. They are asked to accept."
+        ),
+    )
     publish = forms.BooleanField(
-        label=gettext_lazy("Publish now (otherwise it is saved as a draft)"), required=False)
+        label=gettext_lazy("Publish now (otherwise it is saved as a draft)"),
+        required=False,
+    )
     alternative_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, **kwargs):
@@ -67,48 +103,72 @@ class ProposalForm(forms.Form):
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean_coauthors(self):
-        names = [n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()]
+        names = [
+            n.strip() for n in self.cleaned_data["coauthors"].split(",") if n.strip()
+        ]
         found = {m.username: m for m in Member.objects.filter(username__in=names)}
         missing = [n for n in names if n not in found]
         if missing:
-            raise ValidationError(_("No member called: %(names)s")
-                                  % {"names": ", ".join(missing)})
+            raise ValidationError(
+                _("No member called: %(names)s") % {"names": ", ".join(missing)}
+            )
         return [found[n] for n in names]
 
     def clean_clauses(self):
-        return [line.strip() for line in self.cleaned_data["clauses"].splitlines()
-                if line.strip()]
+        return [
+            line.strip()
+            for line in self.cleaned_data["clauses"].splitlines()
+            if line.strip()
+        ]
 
 
 class EditForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=services.TITLE_MAX,
-                            min_length=services.TITLE_MIN)
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=services.TITLE_MAX,
+        min_length=services.TITLE_MIN,
+    )
     clauses = ProposalForm.base_fields["clauses"]
     body = ProposalForm.base_fields["body"]
     topics = ProposalForm.base_fields["topics"]
-    note = forms.CharField(label=gettext_lazy("What did you change?"), required=False,
-                           max_length=300)
+    note = forms.CharField(
+        label=gettext_lazy("What did you change?"), required=False, max_length=300
+    )
     clean_clauses = ProposalForm.clean_clauses
 
 
 class AmendmentForm(forms.Form):
-    target = forms.ChoiceField(label=gettext_lazy("Part"), choices=Amendment.Target.choices,
-                               initial="body")
-    clause = forms.IntegerField(label=gettext_lazy("Clause number"), required=False,
-                                min_value=1)
-    original = forms.CharField(label=gettext_lazy("Passage to change (copy it exactly)"),
-                               widget=forms.Textarea(attrs={"rows": 3}),
-                               max_length=services.BODY_MAX)
-    replacement = forms.CharField(label=gettext_lazy("Replace it with"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}),
-                                  max_length=services.BODY_MAX)
-    rationale = forms.CharField(label=gettext_lazy("Why (Markdown)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    target = forms.ChoiceField(
+        label=gettext_lazy("Part"), choices=Amendment.Target.choices, initial="body"
+    )
+    clause = forms.IntegerField(
+        label=gettext_lazy("Clause number"), required=False, min_value=1
+    )
+    original = forms.CharField(
+        label=gettext_lazy("Passage to change (copy it exactly)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=services.BODY_MAX,
+    )
+    replacement = forms.CharField(
+        label=gettext_lazy("Replace it with"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=services.BODY_MAX,
+    )
+    rationale = forms.CharField(
+        label=gettext_lazy("Why (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
 
 
 class PolicyForm(forms.ModelForm):
-    reason = forms.CharField(label=gettext_lazy("Reason (public, in the audit log)"),
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (public, in the audit log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
 
     class Meta:
         model = Policy

@@ -64,21 +64,36 @@ def proposal_list(request):
     form = FilterForm(request.GET or None, units=units, topics=topics)
     filters = {}
     if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
-    qs = selectors.list_proposals(viewer=request.user, **filters).defer("body", "body_html")
+        filters = {
+            k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)
+        }
+    qs = selectors.list_proposals(viewer=request.user, **filters).defer(
+        "body", "body_html"
+    )
     size = request.GET.get("page_size", "25")
     size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
     page = Paginator(qs, size).get_page(request.GET.get("page"))
     page.object_list = with_cards(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    author = (Member.objects.filter(pk=filters["author"]).first()
-              if filters.get("author") else None)
-    return render(request, "proposals/list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "author": author,
-        "feed_query": "&".join(f"{k}={filters[k]}" for k in ("unit", "topic")
-                               if k in filters),
-    })
+    author = (
+        Member.objects.filter(pk=filters["author"]).first()
+        if filters.get("author")
+        else None
+    )
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "author": author,
+            "feed_query": "&".join(
+                f"{k}={filters[k]}" for k in ("unit", "topic") if k in filters
+            ),
+        },
+    )
 
 
 @login_required
@@ -98,45 +113,74 @@ def proposal_new(request):
     original = None
     alt_id = request.GET.get("alternative_to") or request.POST.get("alternative_to")
     if alt_id and str(alt_id).isdigit():
-        original = get_object_or_404(Proposal.objects.exclude(state=State.DRAFT),
-                                     pk=int(alt_id))
+        original = get_object_or_404(
+            Proposal.objects.exclude(state=State.DRAFT), pk=int(alt_id)
+        )
     if request.method == "POST":
         form = ProposalForm(request.POST, units=units)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 proposal, _created = create_once(
-                    member=request.user, key=request_key(request), model=Proposal,
+                    member=request.user,
+                    key=request_key(request),
+                    model=Proposal,
                     create=lambda: services.create_proposal(
-                        actor=request.user, title=data["title"], body=data["body"],
-                        clauses=data["clauses"], unit=Unit.objects.get(pk=data["unit"]),
-                        topics=list(data["topics"]), coauthors=data["coauthors"],
-                        publish=data["publish"], alternative_to=original))
+                        actor=request.user,
+                        title=data["title"],
+                        body=data["body"],
+                        clauses=data["clauses"],
+                        unit=Unit.objects.get(pk=data["unit"]),
+                        topics=list(data["topics"]),
+                        coauthors=data["coauthors"],
+                        publish=data["publish"],
+                        alternative_to=original,
+                    ),
+                )
             except (ServiceError, ValidationError, PermissionDenied) as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, _("Your proposal is published.")
-                                 if proposal.state != State.DRAFT
-                                 else _("Your draft is saved. Publish it when it is ready."))
+                messages.success(
+                    request,
+                    _("Your proposal is published.")
+                    if proposal.state != State.DRAFT
+                    else _("Your draft is saved. Publish it when it is ready."),
+                )
                 return redirect("proposal_detail", pk=proposal.pk)
         status = 400
     else:
-        initial = {k: request.GET[k] for k in ("title", "body", "clauses")
-                   if k in request.GET}
+        initial = {
+            k: request.GET[k] for k in ("title", "body", "clauses") if k in request.GET
+        }
         if original:
             initial.update(unit=original.unit_id, alternative_to=original.pk)
         elif units:
             own = unit_ids_of(request.user)
-            initial.setdefault("unit", max((u for u in units if u.pk in own),
-                                           key=lambda u: u.depth, default=units[0]).pk)
+            initial.setdefault(
+                "unit",
+                max(
+                    (u for u in units if u.pk in own),
+                    key=lambda u: u.depth,
+                    default=units[0],
+                ).pk,
+            )
         form = ProposalForm(initial=initial, units=units)
         status = 200
-    similar = selectors.similar_proposals(viewer=request.user,
-                                          text=request.GET.get("title", "")[:300])
-    return render(request, "proposals/new.html", {
-        "form": form, "similar": similar, "original": original,
-        "searched": "title" in request.GET, "no_units": not units,
-    }, status=status)
+    similar = selectors.similar_proposals(
+        viewer=request.user, text=request.GET.get("title", "")[:300]
+    )
+    return render(
+        request,
+        "proposals/new.html",
+        {
+            "form": form,
+            "similar": similar,
+            "original": original,
+            "searched": "title" in request.GET,
+            "no_units": not units,
+        },
+        status=status,
+    )
 
 
 def _load(request, pk: int) -> Proposal:
@@ -152,9 +196,12 @@ def proposal_edit(request, pk: int):
     proposal = _load(request, pk)
     if not permissions.is_author(request.user, proposal):
         raise PermissionDenied(_("Only the proposal's authors may edit it."))
-    initial = {"title": proposal.title, "body": proposal.body,
-               "clauses": "\n".join(proposal.clauses),
-               "topics": [t.pk for t in proposal.topics.all()]}
+    initial = {
+        "title": proposal.title,
+        "body": proposal.body,
+        "clauses": "\n".join(proposal.clauses),
+        "topics": [t.pk for t in proposal.topics.all()],
+    }
     form = EditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,8 +213,12 @@ def proposal_edit(request, pk: int):
         else:
             messages.success(request, _("Saved as a new revision."))
             return redirect("proposal_detail", pk=pk)
-    return render(request, "proposals/edit.html", {"form": form, "proposal": proposal},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "proposals/edit.html",
+        {"form": form, "proposal": proposal},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # ------------------------------------------------------------------ reading
@@ -176,34 +227,47 @@ def proposal_edit(request, pk: int):
 def proposal_detail(request, pk: int):
     if not request.user.is_authenticated:
         # Shareable link: a public teaser (title, unit, state, Open Graph) and a way in.
-        proposal = get_object_or_404(Proposal.objects.exclude(state=State.DRAFT)
-                                     .select_related("unit"), pk=pk)
+        proposal = get_object_or_404(
+            Proposal.objects.exclude(state=State.DRAFT).select_related("unit"), pk=pk
+        )
         return render(request, "proposals/teaser.html", {"proposal": proposal})
     proposal = _load(request, pk)
     user = request.user
     amendments = list(selectors.amendments_of(proposal, viewer=user))
-    return render(request, "proposals/detail.html", {
-        "proposal": proposal,
-        "authors": [a for a in proposal.authorships.all() if a.accepted_at],
-        "invited": [a for a in proposal.authorships.all() if not a.accepted_at],
-        "is_author": permissions.is_author(user, proposal),
-        "is_invited": permissions.is_invited_coauthor(user, proposal),
-        "can_support": (proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
-                        and permissions.can_support(user, proposal)),
-        "amendments": amendments,
-        "amendment_form": AmendmentForm(),
-        "can_amend": (proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
-                      and permissions.can_support(user, proposal)),
-        "can_write_alternative": (proposal.state == State.DISCUSSION
-                                  and permissions.can_support(user, proposal)),
-        "group": _alternative_group(proposal),
-        "chart": support_chart(proposal),
-        "timeline": timeline(proposal),
-        "state_labels_json": json.dumps({k: str(v) for k, v in State.choices}),
-        "support_percent": min(100, round(100 * proposal.support_count
-                                          / proposal.support_needed))
-        if proposal.support_needed else 0,
-    })
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "authors": [a for a in proposal.authorships.all() if a.accepted_at],
+            "invited": [a for a in proposal.authorships.all() if not a.accepted_at],
+            "is_author": permissions.is_author(user, proposal),
+            "is_invited": permissions.is_invited_coauthor(user, proposal),
+            "can_support": (
+                proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
+                and permissions.can_support(user, proposal)
+            ),
+            "amendments": amendments,
+            "amendment_form": AmendmentForm(),
+            "can_amend": (
+                proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
+                and permissions.can_support(user, proposal)
+            ),
+            "can_write_alternative": (
+                proposal.state == State.DISCUSSION
+                and permissions.can_support(user, proposal)
+            ),
+            "group": _alternative_group(proposal),
+            "chart": support_chart(proposal),
+            "timeline": timeline(proposal),
+            "state_labels_json": json.dumps({k: str(v) for k, v in State.choices}),
+            "support_percent": min(
+                100, round(100 * proposal.support_count / proposal.support_needed)
+            )
+            if proposal.support_needed
+            else 0,
+        },
+    )
 
 
 def _alternative_group(proposal: Proposal) -> list[Proposal]:
@@ -215,44 +279,66 @@ def _alternative_group(proposal: Proposal) -> list[Proposal]:
 def proposal_revisions(request, pk: int):
     proposal = _load(request, pk)
     revisions = list(selectors.revisions_of(proposal).order_by("-number"))
-    return render(request, "proposals/revisions.html",
-                  {"proposal": proposal, "revisions": revisions})
+    return render(
+        request,
+        "proposals/revisions.html",
+        {"proposal": proposal, "revisions": revisions},
+    )
 
 
 @login_required
 def proposal_diff(request, pk: int):
     proposal = _load(request, pk)
+
     def num(name, default):
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else default
+
     to = num("to", proposal.revision)
     from_ = num("from", max(1, to - 1))
-    revisions = {r.number: r for r in selectors.revisions_of(proposal)
-                 .filter(number__in=[from_, to])}
+    revisions = {
+        r.number: r
+        for r in selectors.revisions_of(proposal).filter(number__in=[from_, to])
+    }
     if from_ not in revisions or to not in revisions:
         raise Http404(_("No such revision."))
     diff = revision_diff(revisions[from_], revisions[to])
-    return render(request, "proposals/diff.html", {
-        "proposal": proposal, "old": revisions[from_], "new": revisions[to],
-        "title_html": diff_html(diff["title"]), "body_html": diff_html(diff["body"]),
-        "clauses_html": [diff_html(c) for c in diff["clauses"]],
-        "numbers": range(1, proposal.revision + 1),
-    })
+    return render(
+        request,
+        "proposals/diff.html",
+        {
+            "proposal": proposal,
+            "old": revisions[from_],
+            "new": revisions[to],
+            "title_html": diff_html(diff["title"]),
+            "body_html": diff_html(diff["body"]),
+            "clauses_html": [diff_html(c) for c in diff["clauses"]],
+            "numbers": range(1, proposal.revision + 1),
+        },
+    )
 
 
 @login_required
 def amendment_detail(request, pk: int, amendment_id: int):
     proposal = _load(request, pk)
-    amendment = get_object_or_404(selectors.amendments_of(proposal, viewer=request.user),
-                                  pk=amendment_id)
+    amendment = get_object_or_404(
+        selectors.amendments_of(proposal, viewer=request.user), pk=amendment_id
+    )
     from proposals.diff import word_diff
 
-    return render(request, "proposals/amendment.html", {
-        "proposal": proposal, "amendment": amendment,
-        "change_html": diff_html(word_diff(amendment.original, amendment.replacement)),
-        "is_author": permissions.is_author(request.user, proposal),
-        "can_support": permissions.can_support(request.user, proposal),
-    })
+    return render(
+        request,
+        "proposals/amendment.html",
+        {
+            "proposal": proposal,
+            "amendment": amendment,
+            "change_html": diff_html(
+                word_diff(amendment.original, amendment.replacement)
+            ),
+            "is_author": permissions.is_author(request.user, proposal),
+            "can_support": permissions.can_support(request.user, proposal),
+        },
+    )
 
 
 # ------------------------------------------------------------------ actions (forms)
@@ -280,26 +366,42 @@ def proposal_action(request, pk: int, action: str | None = None):
     user = request.user
     action = action or request.POST.get("action", "")
     actions = {
-        "support": (lambda: services.support_proposal(proposal=proposal, member=user),
-                    _("You support this proposal.")),
-        "unsupport": (lambda: services.withdraw_support(proposal=proposal, member=user),
-                      _("Your support is taken back.")),
-        "publish": (lambda: services.publish_proposal(proposal=proposal, actor=user),
-                    _("Published.")),
-        "withdraw": (lambda: services.withdraw_proposal(proposal=proposal, actor=user),
-                     _("The proposal is withdrawn.")),
-        "accept_coauthor": (lambda: services.accept_coauthorship(proposal=proposal,
-                                                                 member=user),
-                            _("You are now a co-author.")),
-        "decline_coauthor": (lambda: services.decline_coauthorship(proposal=proposal,
-                                                                   member=user),
-                             _("Invitation declined.")),
-        "follow": (lambda: follow_services.follow(member=user, target_kind="proposal",
-                                                  target_id=proposal.pk),
-                   _("You follow this proposal.")),
-        "unfollow": (lambda: follow_services.unfollow(member=user, target_kind="proposal",
-                                                      target_id=proposal.pk),
-                     _("You no longer follow this proposal.")),
+        "support": (
+            lambda: services.support_proposal(proposal=proposal, member=user),
+            _("You support this proposal."),
+        ),
+        "unsupport": (
+            lambda: services.withdraw_support(proposal=proposal, member=user),
+            _("Your support is taken back."),
+        ),
+        "publish": (
+            lambda: services.publish_proposal(proposal=proposal, actor=user),
+            _("Published."),
+        ),
+        "withdraw": (
+            lambda: services.withdraw_proposal(proposal=proposal, actor=user),
+            _("The proposal is withdrawn."),
+        ),
+        "accept_coauthor": (
+            lambda: services.accept_coauthorship(proposal=proposal, member=user),
+            _("You are now a co-author."),
+        ),
+        "decline_coauthor": (
+            lambda: services.decline_coauthorship(proposal=proposal, member=user),
+            _("Invitation declined."),
+        ),
+        "follow": (
+            lambda: follow_services.follow(
+                member=user, target_kind="proposal", target_id=proposal.pk
+            ),
+            _("You follow this proposal."),
+        ),
+        "unfollow": (
+            lambda: follow_services.unfollow(
+                member=user, target_kind="proposal", target_id=proposal.pk
+            ),
+            _("You no longer follow this proposal."),
+        ),
     }
     if action not in actions:
         messages.error(request, _("Unknown action."))
@@ -318,16 +420,24 @@ def amendment_create(request, pk: int):
     if form.is_valid():
         try:
             amendment, _created = create_once(
-                member=request.user, key=request_key(request), model=Amendment,
+                member=request.user,
+                key=request_key(request),
+                model=Amendment,
                 create=lambda: services.create_amendment(
-                    proposal=proposal, actor=request.user, **form.cleaned_data))
+                    proposal=proposal, actor=request.user, **form.cleaned_data
+                ),
+            )
         except (ServiceError, ValidationError, PermissionDenied) as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Your amendment is published."))
             return redirect("amendment_detail", pk=pk, amendment_id=amendment.pk)
-    return render(request, "proposals/amendment_new.html",
-                  {"proposal": proposal, "form": form}, status=400)
+    return render(
+        request,
+        "proposals/amendment_new.html",
+        {"proposal": proposal, "form": form},
+        status=400,
+    )
 
 
 @login_required
@@ -337,15 +447,24 @@ def amendment_action(request, pk: int, amendment_id: int):
     amendment = get_object_or_404(Amendment, pk=amendment_id, proposal_id=pk)
     user = request.user
     actions = {
-        "support": (lambda: services.support_amendment(amendment=amendment, member=user),
-                    _("You support this amendment.")),
-        "unsupport": (lambda: services.withdraw_amendment_support(amendment=amendment,
-                                                                  member=user),
-                      _("Your support is taken back.")),
-        "accept": (lambda: services.accept_amendment(amendment=amendment, actor=user),
-                   _("Amendment accepted: the proposal has a new revision.")),
-        "withdraw": (lambda: services.withdraw_amendment(amendment=amendment, actor=user),
-                     _("Amendment withdrawn.")),
+        "support": (
+            lambda: services.support_amendment(amendment=amendment, member=user),
+            _("You support this amendment."),
+        ),
+        "unsupport": (
+            lambda: services.withdraw_amendment_support(
+                amendment=amendment, member=user
+            ),
+            _("Your support is taken back."),
+        ),
+        "accept": (
+            lambda: services.accept_amendment(amendment=amendment, actor=user),
+            _("Amendment accepted: the proposal has a new revision."),
+        ),
+        "withdraw": (
+            lambda: services.withdraw_amendment(amendment=amendment, actor=user),
+            _("Amendment withdrawn."),
+        ),
     }
     action = request.POST.get("action", "")
     if action in actions:
@@ -368,6 +487,7 @@ class ProposalFeed(Feed):
         def num(name):
             value = request.GET.get(name, "")
             return int(value) if value.isdigit() else None
+
         return {"unit": num("unit"), "topic": num("topic")}
 
     def title(self, obj):
@@ -380,8 +500,11 @@ class ProposalFeed(Feed):
         return _("Proposals published by members")
 
     def items(self, obj):
-        qs = (Proposal.objects.exclude(state=State.DRAFT).select_related("unit")
-              .prefetch_related("topics"))
+        qs = (
+            Proposal.objects.exclude(state=State.DRAFT)
+            .select_related("unit")
+            .prefetch_related("topics")
+        )
         if obj["unit"]:
             qs = qs.filter(unit_id=obj["unit"])
         if obj["topic"]:
@@ -392,8 +515,10 @@ class ProposalFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return _("%(state)s · %(unit)s") % {"state": item.get_state_display(),
-                                            "unit": item.unit.name}
+        return _("%(state)s · %(unit)s") % {
+            "state": item.get_state_display(),
+            "unit": item.unit.name,
+        }
 
     def item_link(self, item):
         return reverse("proposal_detail", args=[item.pk])
@@ -412,17 +537,23 @@ def home_section(request):
     """Home feed block: proposals that need support or are being discussed."""
     if not request.user.is_authenticated:
         return None
-    items = with_cards(selectors.list_proposals(viewer=request.user, open_only=True,
-                                                units=scope_unit_ids_of(request.user),
-                                                ordering="closing_soon")[:6])
+    items = with_cards(
+        selectors.list_proposals(
+            viewer=request.user,
+            open_only=True,
+            units=scope_unit_ids_of(request.user),
+            ordering="closing_soon",
+        )[:6]
+    )
     return {"template": "proposals/_section.html", "items": items, "unit": None}
 
 
 def unit_section(request, unit):
     if not request.user.is_authenticated:
         return None
-    items = with_cards(selectors.list_proposals(viewer=request.user, unit=unit.pk,
-                                                subunits=True)[:6])
+    items = with_cards(
+        selectors.list_proposals(viewer=request.user, unit=unit.pk, subunits=True)[:6]
+    )
     return {"template": "proposals/_section.html", "items": items, "unit": unit}
 
 
@@ -441,16 +572,29 @@ def unit_policy(request, pk: int):
         if request.method == "POST" and form.is_valid():
             values = {f: form.cleaned_data[f] for f in services.POLICY_FIELDS}
             try:
-                services.set_unit_policy(actor=request.user, unit=unit,
-                                         reason=form.cleaned_data["reason"], **values)
+                services.set_unit_policy(
+                    actor=request.user,
+                    unit=unit,
+                    reason=form.cleaned_data["reason"],
+                    **values,
+                )
             except (ServiceError, ValidationError, PermissionDenied) as exc:
                 _apply_errors(form, exc)
             else:
                 messages.success(request, _("The policy is changed and logged."))
                 return redirect("unit_policy", pk=pk)
     elif request.method == "POST":
-        raise PermissionDenied(_("Only administrators of this unit can change its policy."))
-    return render(request, "proposals/policy.html", {
-        "unit": unit, "policy": policy, "form": form,
-        "inherited": policy.unit_id != unit.pk,
-    }, status=400 if request.method == "POST" else 200)
+        raise PermissionDenied(
+            _("Only administrators of this unit can change its policy.")
+        )
+    return render(
+        request,
+        "proposals/policy.html",
+        {
+            "unit": unit,
+            "policy": policy,
+            "form": form,
+            "inherited": policy.unit_id != unit.pk,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -21,12 +21,17 @@ from deliberation.members.services import end_role, grant_role
 class GrantRoleForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Member (username)"), max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
-    starts = forms.DateField(label=gettext_lazy("Starts"),
-                             widget=forms.DateInput(attrs={"type": "date"}))
-    ends = forms.DateField(label=gettext_lazy("Ends"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=gettext_lazy("Reason (public)"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    starts = forms.DateField(
+        label=gettext_lazy("Starts"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends = forms.DateField(
+        label=gettext_lazy("Ends"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (public)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_username(self):
         member = Member.objects.filter(username=self.cleaned_data["username"]).first()
@@ -59,12 +64,21 @@ def grant(request, pk: int):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            grant_role(actor=request.user, member=d["username"], unit=unit, role=d["role"],
-                       starts=_aware(d["starts"]), ends=_aware(d["ends"]), reason=d["reason"])
+            grant_role(
+                actor=request.user,
+                member=d["username"],
+                unit=unit,
+                role=d["role"],
+                starts=_aware(d["starts"]),
+                ends=_aware(d["ends"]),
+                reason=d["reason"],
+            )
         except ServiceError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("The role is granted and recorded in the audit log."))
+            messages.success(
+                request, _("The role is granted and recorded in the audit log.")
+            )
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -83,8 +97,11 @@ def end(request, pk: int, role_id: int):
         messages.error(request, _("Give a reason: it is published in the audit log."))
     else:
         try:
-            end_role(actor=request.user, assignment=assignment,
-                     reason=form.cleaned_data["reason"])
+            end_role(
+                actor=request.user,
+                assignment=assignment,
+                reason=form.cleaned_data["reason"],
+            )
         except ServiceError as exc:
             messages.error(request, str(exc))
         else:

@@ -41,16 +41,29 @@ class CoauthorRefSerializer(MemberRefSerializer):
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = Policy
-        fields = ["id", "unit", "is_default", "admission_quorum", "support_days",
-                  "discussion_days", "freeze_days", "voting_days", "majority",
-                  "turnout_quorum", "ballot", "delegation_allowed", "amendment_quorum",
-                  "updated"]
+        fields = [
+            "id",
+            "unit",
+            "is_default",
+            "admission_quorum",
+            "support_days",
+            "discussion_days",
+            "freeze_days",
+            "voting_days",
+            "majority",
+            "turnout_quorum",
+            "ballot",
+            "delegation_allowed",
+            "amendment_quorum",
+            "updated",
+        ]
         read_only_fields = ["id", "unit", "is_default", "updated"]
 
 
 class PolicyWriteSerializer(PolicySerializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True,
-                                   write_only=True)
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, write_only=True
+    )
 
     class Meta(PolicySerializer.Meta):
         fields = [*PolicySerializer.Meta.fields, "reason"]
@@ -85,11 +98,36 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = ["id", "title", "body", "body_html", "clauses", "state", "unit", "unit_name",
-                  "topics", "authors", "coauthors", "thread", "support_count",
-                  "support_needed", "eligible_count", "policy", "revision", "phase_ends",
-                  "deadline", "days_left", "voting_ends", "alternative_to", "created",
-                  "updated", "published_at", "viewer_supports", "viewer_follows", "url"]
+        fields = [
+            "id",
+            "title",
+            "body",
+            "body_html",
+            "clauses",
+            "state",
+            "unit",
+            "unit_name",
+            "topics",
+            "authors",
+            "coauthors",
+            "thread",
+            "support_count",
+            "support_needed",
+            "eligible_count",
+            "policy",
+            "revision",
+            "phase_ends",
+            "deadline",
+            "days_left",
+            "voting_ends",
+            "alternative_to",
+            "created",
+            "updated",
+            "published_at",
+            "viewer_supports",
+            "viewer_follows",
+            "url",
+        ]
 
     def get_clauses(self, obj) -> list[str]:
         return obj.effective_clauses
@@ -103,8 +141,11 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CoauthorRefSerializer(many=True))
     def get_coauthors(self, obj) -> list[dict]:
-        return [{**member_ref(a.member), "accepted": a.accepted_at is not None}
-                for a in obj.authorships.all() if not a.is_creator]
+        return [
+            {**member_ref(a.member), "accepted": a.accepted_at is not None}
+            for a in obj.authorships.all()
+            if not a.is_creator
+        ]
 
     def get_url(self, obj) -> str:
         return f"/proposals/{obj.pk}/"
@@ -120,26 +161,39 @@ class ProposalDetailSerializer(ProposalSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_alternatives(self, obj) -> list[dict]:
-        return [{"id": a.pk, "title": a.title, "state": a.state}
-                for a in obj.alternatives.all()]
+        return [
+            {"id": a.pk, "title": a.title, "state": a.state}
+            for a in obj.alternatives.all()
+        ]
 
 
 class ProposalCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX)
-    body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True,
-                                 default="")
-    clauses = serializers.ListField(child=serializers.CharField(max_length=CLAUSE_MAX,
-                                                                allow_blank=True),
-                                    max_length=CLAUSES_MAX, required=False, default=list)
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
-    topics = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), many=True,
-                                                required=False, default=list)
-    coauthors = serializers.PrimaryKeyRelatedField(queryset=Member.objects.all(), many=True,
-                                                   required=False, default=list)
+    body = serializers.CharField(
+        max_length=BODY_MAX, required=False, allow_blank=True, default=""
+    )
+    clauses = serializers.ListField(
+        child=serializers.CharField(max_length=CLAUSE_MAX, allow_blank=True),
+        max_length=CLAUSES_MAX,
+        required=False,
+        default=list,
+    )
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False
+    )
+    topics = serializers.PrimaryKeyRelatedField(
+        queryset=Topic.objects.all(), many=True, required=False, default=list
+    )
+    coauthors = serializers.PrimaryKeyRelatedField(
+        queryset=Member.objects.all(), many=True, required=False, default=list
+    )
     publish = serializers.BooleanField(required=False, default=False)
     alternative_to = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.exclude(state=State.DRAFT), required=False,
-        allow_null=True, default=None)
+        queryset=Proposal.objects.exclude(state=State.DRAFT),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
     def validate(self, attrs):
         if attrs.get("alternative_to") is None and attrs.get("unit") is None:
@@ -150,13 +204,17 @@ class ProposalCreateSerializer(serializers.Serializer):
 class ProposalUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, required=False)
     body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True)
-    clauses = serializers.ListField(child=serializers.CharField(max_length=CLAUSE_MAX,
-                                                                allow_blank=True),
-                                    max_length=CLAUSES_MAX, required=False)
-    topics = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.all(), many=True,
-                                                required=False)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True,
-                                 default="")
+    clauses = serializers.ListField(
+        child=serializers.CharField(max_length=CLAUSE_MAX, allow_blank=True),
+        max_length=CLAUSES_MAX,
+        required=False,
+    )
+    topics = serializers.PrimaryKeyRelatedField(
+        queryset=Topic.objects.all(), many=True, required=False
+    )
+    note = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
 
 
 class SupportSerializer(serializers.Serializer):
@@ -171,8 +229,16 @@ class RevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Revision
-        fields = ["number", "title", "body", "clauses", "author", "note", "amendment",
-                  "created"]
+        fields = [
+            "number",
+            "title",
+            "body",
+            "clauses",
+            "author",
+            "note",
+            "amendment",
+            "created",
+        ]
 
     @extend_schema_field(MemberRefSerializer(allow_null=True))
     def get_author(self, obj):
@@ -185,9 +251,25 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Amendment
-        fields = ["id", "proposal", "author", "target", "clause", "original", "replacement",
-                  "rationale", "rationale_html", "revision", "state", "support_count",
-                  "support_needed", "thread", "created", "decided_at", "viewer_supports"]
+        fields = [
+            "id",
+            "proposal",
+            "author",
+            "target",
+            "clause",
+            "original",
+            "replacement",
+            "rationale",
+            "rationale_html",
+            "revision",
+            "state",
+            "support_count",
+            "support_needed",
+            "thread",
+            "created",
+            "decided_at",
+            "viewer_supports",
+        ]
 
     @extend_schema_field(MemberRefSerializer(allow_null=True))
     def get_author(self, obj):
@@ -196,15 +278,21 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
 class AmendmentCreateSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=Amendment.Target.choices, default="body")
-    clause = serializers.IntegerField(min_value=1, required=False, allow_null=True,
-                                      default=None)
-    original = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True,
-                                     default="",
-                                     help_text="The passage to change, as it stands; "
-                                               "empty: the whole title, rationale or clause.")
+    clause = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None
+    )
+    original = serializers.CharField(
+        max_length=BODY_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The passage to change, as it stands; "
+        "empty: the whole title, rationale or clause.",
+    )
     replacement = serializers.CharField(max_length=BODY_MAX, allow_blank=True)
-    rationale = serializers.CharField(max_length=5000, required=False, allow_blank=True,
-                                      default="")
+    rationale = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
 
 
 class SimilarSerializer(serializers.ModelSerializer):
@@ -212,6 +300,11 @@ class SimilarSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = ["id", "title", "state", "support_count", "support_needed", "unit_name"]
-
-
+        fields = [
+            "id",
+            "title",
+            "state",
+            "support_count",
+            "support_needed",
+            "unit_name",
+        ]

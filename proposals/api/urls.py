@@ -5,31 +5,69 @@ from . import views
 urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="api-topics"),
     path("proposals/", views.ProposalListView.as_view(), name="api-proposals"),
-    path("proposals/similar/", views.SimilarView.as_view(), name="api-proposals-similar"),
-    path("proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="api-proposal"),
-    path("proposals/<int:pk>/publish/",
-         views.ProposalActionView.as_view(action_name="publish"), name="api-proposal-publish"),
-    path("proposals/<int:pk>/withdraw/",
-         views.ProposalActionView.as_view(action_name="withdraw"),
-         name="api-proposal-withdraw"),
-    path("proposals/<int:pk>/coauthorship/", views.CoauthorView.as_view(),
-         name="api-proposal-coauthorship"),
-    path("proposals/<int:pk>/support/", views.SupportView.as_view(),
-         name="api-proposal-support"),
-    path("proposals/<int:pk>/revisions/", views.RevisionListView.as_view(),
-         name="api-proposal-revisions"),
-    path("proposals/<int:pk>/revisions/diff/", views.RevisionDiffView.as_view(),
-         name="api-proposal-diff"),
-    path("proposals/<int:pk>/amendments/", views.AmendmentListView.as_view(),
-         name="api-amendments"),
-    path("proposals/<int:pk>/amendments/<int:amendment_id>/",
-         views.AmendmentDetailView.as_view(), name="api-amendment"),
-    path("proposals/<int:pk>/amendments/<int:amendment_id>/support/",
-         views.AmendmentSupportView.as_view(), name="api-amendment-support"),
-    path("proposals/<int:pk>/amendments/<int:amendment_id>/accept/",
-         views.AmendmentAcceptView.as_view(), name="api-amendment-accept"),
-    path("proposals/<int:pk>/amendments/<int:amendment_id>/withdraw/",
-         views.AmendmentWithdrawView.as_view(), name="api-amendment-withdraw"),
+    path(
+        "proposals/similar/", views.SimilarView.as_view(), name="api-proposals-similar"
+    ),
+    path(
+        "proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="api-proposal"
+    ),
+    path(
+        "proposals/<int:pk>/publish/",
+        views.ProposalActionView.as_view(action_name="publish"),
+        name="api-proposal-publish",
+    ),
+    path(
+        "proposals/<int:pk>/withdraw/",
+        views.ProposalActionView.as_view(action_name="withdraw"),
+        name="api-proposal-withdraw",
+    ),
+    path(
+        "proposals/<int:pk>/coauthorship/",
+        views.CoauthorView.as_view(),
+        name="api-proposal-coauthorship",
+    ),
+    path(
+        "proposals/<int:pk>/support/",
+        views.SupportView.as_view(),
+        name="api-proposal-support",
+    ),
+    path(
+        "proposals/<int:pk>/revisions/",
+        views.RevisionListView.as_view(),
+        name="api-proposal-revisions",
+    ),
+    path(
+        "proposals/<int:pk>/revisions/diff/",
+        views.RevisionDiffView.as_view(),
+        name="api-proposal-diff",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/",
+        views.AmendmentListView.as_view(),
+        name="api-amendments",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/<int:amendment_id>/",
+        views.AmendmentDetailView.as_view(),
+        name="api-amendment",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/<int:amendment_id>/support/",
+        views.AmendmentSupportView.as_view(),
+        name="api-amendment-support",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/<int:amendment_id>/accept/",
+        views.AmendmentAcceptView.as_view(),
+        name="api-amendment-accept",
+    ),
+    path(
+        "proposals/<int:pk>/amendments/<int:amendment_id>/withdraw/",
+        views.AmendmentWithdrawView.as_view(),
+        name="api-amendment-withdraw",
+    ),
     path("policies/", views.PolicyListView.as_view(), name="api-policies"),
-    path("units/<int:pk>/policy/", views.UnitPolicyView.as_view(), name="api-unit-policy"),
+    path(
+        "units/<int:pk>/policy/", views.UnitPolicyView.as_view(), name="api-unit-policy"
+    ),
 ]

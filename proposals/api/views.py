@@ -66,12 +66,23 @@ def list_filters(params) -> dict:
     """Query parameters of the list, validated (unknown values are a 400)."""
     state = params.get("state") or None
     if state and state not in State.values:
-        raise ValidationError({"state": [_("Unknown state; use one of: %(s)s.")
-                                         % {"s": ", ".join(State.values)}]})
+        raise ValidationError(
+            {
+                "state": [
+                    _("Unknown state; use one of: %(s)s.")
+                    % {"s": ", ".join(State.values)}
+                ]
+            }
+        )
     ordering = params.get("ordering") or None
     if ordering and ordering not in selectors.ORDERINGS:
-        raise ValidationError({"ordering": [_("Use one of: %(o)s.")
-                                            % {"o": ", ".join(selectors.ORDERINGS)}]})
+        raise ValidationError(
+            {
+                "ordering": [
+                    _("Use one of: %(o)s.") % {"o": ", ".join(selectors.ORDERINGS)}
+                ]
+            }
+        )
     return {
         "state": state,
         "unit": _int_param(params, "unit"),
@@ -86,9 +97,13 @@ def list_filters(params) -> dict:
 
 LIST_PARAMETERS = [
     OpenApiParameter("state", str, enum=State.values),
-    OpenApiParameter("unit", int), OpenApiParameter("topic", int),
-    OpenApiParameter("author", int), OpenApiParameter("followed", bool),
-    OpenApiParameter("subunits", bool, description="with `unit`: include units below it"),
+    OpenApiParameter("unit", int),
+    OpenApiParameter("topic", int),
+    OpenApiParameter("author", int),
+    OpenApiParameter("followed", bool),
+    OpenApiParameter(
+        "subunits", bool, description="with `unit`: include units below it"
+    ),
     OpenApiParameter("q", str, description="Full-text search (Swedish and English)"),
     OpenApiParameter("ordering", str, enum=list(selectors.ORDERINGS)),
 ]
@@ -102,23 +117,33 @@ class ProposalListView(generics.ListCreateAPIView):
     throttle_scope = "write"
 
     def get_queryset(self):
-        return selectors.list_proposals(viewer=self.request.user,
-                                        **list_filters(self.request.query_params))
+        return selectors.list_proposals(
+            viewer=self.request.user, **list_filters(self.request.query_params)
+        )
 
     @extend_schema(parameters=LIST_PARAMETERS)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=ProposalCreateSerializer, responses={201: ProposalDetailSerializer})
+    @extend_schema(
+        request=ProposalCreateSerializer, responses={201: ProposalDetailSerializer}
+    )
     def post(self, request):
         data = ProposalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         proposal, created = create_once(
-            member=request.user, key=request_key(request), model=Proposal,
-            create=lambda: services.create_proposal(actor=request.user,
-                                                    **data.validated_data))
-        return Response(_detail(request, proposal.pk), status=status.HTTP_201_CREATED,
-                        headers=replay_headers(created))
+            member=request.user,
+            key=request_key(request),
+            model=Proposal,
+            create=lambda: services.create_proposal(
+                actor=request.user, **data.validated_data
+            ),
+        )
+        return Response(
+            _detail(request, proposal.pk),
+            status=status.HTTP_201_CREATED,
+            headers=replay_headers(created),
+        )
 
 
 def _visible(request, pk: int) -> Proposal:
@@ -130,7 +155,9 @@ def _visible(request, pk: int) -> Proposal:
 
 
 def _detail(request, pk: int) -> dict:
-    return ProposalDetailSerializer(_visible(request, pk), context={"request": request}).data
+    return ProposalDetailSerializer(
+        _visible(request, pk), context={"request": request}
+    ).data
 
 
 class ProposalDetailView(APIView):
@@ -143,7 +170,9 @@ class ProposalDetailView(APIView):
         proposal = _visible(request, pk)
         data = ProposalUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        services.update_proposal(proposal=proposal, actor=request.user, **data.validated_data)
+        services.update_proposal(
+            proposal=proposal, actor=request.user, **data.validated_data
+        )
         return Response(_detail(request, pk))
 
 
@@ -167,18 +196,26 @@ class CoauthorView(APIView):
 
     @extend_schema(request=None, responses=ProposalDetailSerializer)
     def post(self, request, pk: int):
-        services.accept_coauthorship(proposal=_visible(request, pk), member=request.user)
+        services.accept_coauthorship(
+            proposal=_visible(request, pk), member=request.user
+        )
         return Response(_detail(request, pk))
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int):
-        services.decline_coauthorship(proposal=_visible(request, pk), member=request.user)
+        services.decline_coauthorship(
+            proposal=_visible(request, pk), member=request.user
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _support_body(proposal: Proposal) -> dict:
-    return {"support_count": proposal.support_count, "support_needed": proposal.support_needed,
-            "state": proposal.state, "days_left": proposal.days_left}
+    return {
+        "support_count": proposal.support_count,
+        "support_needed": proposal.support_needed,
+        "state": proposal.state,
+        "days_left": proposal.days_left,
+    }
 
 
 class SupportView(APIView):
@@ -186,14 +223,16 @@ class SupportView(APIView):
 
     @extend_schema(request=None, responses=SupportSerializer)
     def post(self, request, pk: int):
-        proposal = services.support_proposal(proposal=_visible(request, pk),
-                                             member=request.user)
+        proposal = services.support_proposal(
+            proposal=_visible(request, pk), member=request.user
+        )
         return Response(_support_body(proposal), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=SupportSerializer)
     def delete(self, request, pk: int):
-        proposal = services.withdraw_support(proposal=_visible(request, pk),
-                                             member=request.user)
+        proposal = services.withdraw_support(
+            proposal=_visible(request, pk), member=request.user
+        )
         return Response(_support_body(proposal))
 
 
@@ -211,17 +250,23 @@ class RevisionDiffView(APIView):
     and the current revision). Each part is `[[op, text], ...]`, op in
     equal | insert | delete."""
 
-    @extend_schema(parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
-                   responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request, pk: int):
         proposal = _visible(request, pk)
         to = _int_param(request.query_params, "to") or proposal.revision
         from_ = _int_param(request.query_params, "from") or max(1, to - 1)
-        revisions = {r.number: r for r in selectors.revisions_of(proposal)
-                     .filter(number__in=[from_, to])}
+        revisions = {
+            r.number: r
+            for r in selectors.revisions_of(proposal).filter(number__in=[from_, to])
+        }
         missing = [n for n in (from_, to) if n not in revisions]
         if missing:
-            raise ValidationError({"detail": [_("No revision %(n)d.") % {"n": missing[0]}]})
+            raise ValidationError(
+                {"detail": [_("No revision %(n)d.") % {"n": missing[0]}]}
+            )
         return Response(revision_diff(revisions[from_], revisions[to]))
 
 
@@ -233,20 +278,30 @@ class AmendmentListView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Amendment.objects.none()
-        return selectors.amendments_of(_visible(self.request, self.kwargs["pk"]),
-                                       viewer=self.request.user)
+        return selectors.amendments_of(
+            _visible(self.request, self.kwargs["pk"]), viewer=self.request.user
+        )
 
-    @extend_schema(request=AmendmentCreateSerializer, responses={201: AmendmentSerializer})
+    @extend_schema(
+        request=AmendmentCreateSerializer, responses={201: AmendmentSerializer}
+    )
     def post(self, request, pk: int):
         proposal = _visible(request, pk)
         data = AmendmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         amendment, created = create_once(
-            member=request.user, key=request_key(request), model=Amendment,
-            create=lambda: services.create_amendment(proposal=proposal, actor=request.user,
-                                                     **data.validated_data))
-        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED,
-                        headers=replay_headers(created))
+            member=request.user,
+            key=request_key(request),
+            model=Amendment,
+            create=lambda: services.create_amendment(
+                proposal=proposal, actor=request.user, **data.validated_data
+            ),
+        )
+        return Response(
+            AmendmentSerializer(amendment).data,
+            status=status.HTTP_201_CREATED,
+            headers=replay_headers(created),
+        )
 
 
 def _amendment(request, pk: int, amendment_id: int) -> Amendment:
@@ -264,13 +319,17 @@ class AmendmentSupportView(APIView):
     @extend_schema(request=None, responses=AmendmentSerializer)
     def post(self, request, pk: int, amendment_id: int):
         amendment = services.support_amendment(
-            amendment=_amendment(request, pk, amendment_id), member=request.user)
-        return Response(AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+            amendment=_amendment(request, pk, amendment_id), member=request.user
+        )
+        return Response(
+            AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=None, responses=AmendmentSerializer)
     def delete(self, request, pk: int, amendment_id: int):
         amendment = services.withdraw_amendment_support(
-            amendment=_amendment(request, pk, amendment_id), member=request.user)
+            amendment=_amendment(request, pk, amendment_id), member=request.user
+        )
         return Response(AmendmentSerializer(amendment).data)
 
 
@@ -279,8 +338,9 @@ class AmendmentAcceptView(APIView):
 
     @extend_schema(request=None, responses=ProposalDetailSerializer)
     def post(self, request, pk: int, amendment_id: int):
-        services.accept_amendment(amendment=_amendment(request, pk, amendment_id),
-                                  actor=request.user)
+        services.accept_amendment(
+            amendment=_amendment(request, pk, amendment_id), actor=request.user
+        )
         return Response(_detail(request, pk))
 
 
@@ -288,18 +348,21 @@ class AmendmentWithdrawView(APIView):
     @extend_schema(request=None, responses=AmendmentSerializer)
     def post(self, request, pk: int, amendment_id: int):
         amendment = services.withdraw_amendment(
-            amendment=_amendment(request, pk, amendment_id), actor=request.user)
+            amendment=_amendment(request, pk, amendment_id), actor=request.user
+        )
         return Response(AmendmentSerializer(amendment).data)
 
 
 class SimilarView(APIView):
     """Proposals like the text you are writing (`?q=` your title)."""
 
-    @extend_schema(parameters=[OpenApiParameter("q", str)],
-                   responses=SimilarSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str)], responses=SimilarSerializer(many=True)
+    )
     def get(self, request):
-        found = selectors.similar_proposals(viewer=request.user,
-                                            text=request.query_params.get("q", "")[:300])
+        found = selectors.similar_proposals(
+            viewer=request.user, text=request.query_params.get("q", "")[:300]
+        )
         return Response(SimilarSerializer(found, many=True).data)
 
 
@@ -315,8 +378,9 @@ class UnitPolicyView(APIView):
     @extend_schema(responses=PolicySerializer)
     def get(self, request, pk: int):
         policy = selectors.policy_for_unit(self._unit(pk))
-        return Response({**PolicySerializer(policy).data,
-                         "inherited": policy.unit_id != pk})
+        return Response(
+            {**PolicySerializer(policy).data, "inherited": policy.unit_id != pk}
+        )
 
     @extend_schema(request=PolicyWriteSerializer, responses=PolicySerializer)
     def patch(self, request, pk: int):
@@ -325,8 +389,9 @@ class UnitPolicyView(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         reason = values.pop("reason", "")
-        policy = services.set_unit_policy(actor=request.user, unit=unit, reason=reason,
-                                          **values)
+        policy = services.set_unit_policy(
+            actor=request.user, unit=unit, reason=reason, **values
+        )
         return Response({**PolicySerializer(policy).data, "inherited": False})
 
     put = patch
@@ -341,6 +406,6 @@ class PolicyListView(generics.ListAPIView):
 
     def get_queryset(self):
         selectors.default_policy()
-        return Policy.objects.select_related("unit").order_by("-is_default", "unit__path")
-
-
+        return Policy.objects.select_related("unit").order_by(
+            "-is_default", "unit__path"
+        )

@@ -14,20 +14,31 @@ pytestmark = pytest.mark.django_db
 def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
     for _ in range(20):
         MemberFactory(units=[tree["branch"]])
-    proposal = services.create_proposal(actor=member, title="Fler parkbänkar i stan",
-                                        body="Fler bänkar.", clauses=None,
-                                        unit=tree["branch"], publish=True)
+    proposal = services.create_proposal(
+        actor=member,
+        title="Fler parkbänkar i stan",
+        body="Fler bänkar.",
+        clauses=None,
+        unit=tree["branch"],
+        publish=True,
+    )
     move_past_deadline(proposal)
     last_run: dict[str, float] = {}
     assert set(embedded_beat.run_due(last_run, now=1000.0)) == {
-        "proposals-advance-schedule", "discussions-announce-live-sessions"}
+        "proposals-advance-schedule",
+        "discussions-announce-live-sessions",
+    }
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
 
 
 def test_an_entry_waits_for_its_interval(db):
-    last_run = {"proposals-advance-schedule": 1000.0,
-                "discussions-announce-live-sessions": 1000.0}
+    last_run = {
+        "proposals-advance-schedule": 1000.0,
+        "discussions-announce-live-sessions": 1000.0,
+    }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
-    assert embedded_beat.run_due(last_run, now=1031.0) == ["discussions-announce-live-sessions"]
+    assert embedded_beat.run_due(last_run, now=1031.0) == [
+        "discussions-announce-live-sessions"
+    ]
     assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]

@@ -6,8 +6,9 @@ from tests.factories import MemberFactory, give_role
 
 @pytest.fixture
 def thread(tree, member):
-    return create_thread(title="Should we open a library branch?", unit=tree["branch"],
-                         actor=member)
+    return create_thread(
+        title="Should we open a library branch?", unit=tree["branch"], actor=member
+    )
 
 
 @pytest.fixture
@@ -33,5 +34,6 @@ def facilitator(tree):
 
 @pytest.fixture
 def comment(thread, other_member):
-    return post_comment(thread=thread, author=other_member, body="I am **for** it.",
-                        stance="for")
+    return post_comment(
+        thread=thread, author=other_member, body="I am **for** it.", stance="for"
+    )

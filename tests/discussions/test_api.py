@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_member_opens_thread_in_own_unit_and_lists_it(api, tree):
-    resp = api.post("/api/v1/threads/", {"title": "Bike lanes", "unit": tree["branch"].pk})
+    resp = api.post(
+        "/api/v1/threads/", {"title": "Bike lanes", "unit": tree["branch"].pk}
+    )
     assert resp.status_code == 201, resp.json()
     tid = resp.json()["id"]
     listed = api.get(f"/api/v1/threads/?unit={tree['branch'].pk}").json()
@@ -29,7 +31,9 @@ def test_member_opens_thread_in_own_unit_and_lists_it(api, tree):
 
 
 def test_outsider_cannot_open_thread_in_another_branch(api_for, outsider, tree):
-    resp = api_for(outsider).post("/api/v1/threads/", {"title": "x", "unit": tree["branch"].pk})
+    resp = api_for(outsider).post(
+        "/api/v1/threads/", {"title": "x", "unit": tree["branch"].pk}
+    )
     assert resp.status_code == 403
     assert "detail" in resp.json()
 
@@ -41,24 +45,43 @@ def test_thread_needs_title_and_unit(api):
 
 
 def test_post_comment_returns_contract_fields(api, thread, member):
-    resp = api.post(f"/api/v1/threads/{thread.pk}/comments/",
-                    {"body": "Yes, *please*", "stance": "for", "parent": None})
+    resp = api.post(
+        f"/api/v1/threads/{thread.pk}/comments/",
+        {"body": "Yes, *please*", "stance": "for", "parent": None},
+    )
     assert resp.status_code == 201, resp.json()
     data = resp.json()
-    assert {"id", "body_html", "stance", "author", "parent", "seq", "body", "created",
-            "edited", "deleted", "hidden", "reactions"} <= set(data)
+    assert {
+        "id",
+        "body_html",
+        "stance",
+        "author",
+        "parent",
+        "seq",
+        "body",
+        "created",
+        "edited",
+        "deleted",
+        "hidden",
+        "reactions",
+    } <= set(data)
     assert data["body_html"] == "<p>Yes, <em>please</em></p>\n"
-    assert data["stance"] == "for" and data["parent"] is None
+    assert data["stance"] == "for"
+    assert data["parent"] is None
     assert data["author"]["id"] == member.pk
     assert data["seq"] == 1
 
 
 def test_reply_nests_under_parent(api, thread, comment):
-    resp = api.post(f"/api/v1/threads/{thread.pk}/comments/",
-                    {"body": "Why?", "stance": "question", "parent": comment.pk})
+    resp = api.post(
+        f"/api/v1/threads/{thread.pk}/comments/",
+        {"body": "Why?", "stance": "question", "parent": comment.pk},
+    )
     assert resp.status_code == 201
     reply = Comment.objects.get(pk=resp.json()["id"])
-    assert reply.parent_id == comment.pk and reply.root_id == comment.pk and reply.depth == 1
+    assert reply.parent_id == comment.pk
+    assert reply.root_id == comment.pk
+    assert reply.depth == 1
 
 
 def test_reply_to_comment_of_another_thread_is_400(api, thread, tree, other_member):
@@ -66,18 +89,26 @@ def test_reply_to_comment_of_another_thread_is_400(api, thread, tree, other_memb
 
     other = create_thread(title="other", unit=tree["branch"])
     foreign = post_comment(thread=other, author=other_member, body="elsewhere")
-    resp = api.post(f"/api/v1/threads/{thread.pk}/comments/",
-                    {"body": "x", "parent": foreign.pk})
+    resp = api.post(
+        f"/api/v1/threads/{thread.pk}/comments/", {"body": "x", "parent": foreign.pk}
+    )
     assert resp.status_code == 400
 
 
 def test_markdown_is_sanitised(api, thread):
-    resp = api.post(f"/api/v1/threads/{thread.pk}/comments/",
-                    {"body": "<script>alert(1)</script> [x](javascript:alert(1)) "
-                             "[ok](https://example.org)", "stance": "neutral"})
+    resp = api.post(
+        f"/api/v1/threads/{thread.pk}/comments/",
+        {
+            "body": "<script>alert(1)</script> [x](javascript:alert(1)) "
+            "[ok](https://example.org)",
+            "stance": "neutral",
+        },
+    )
     html = resp.json()["body_html"]
-    assert "<script" not in html and 'href="javascript' not in html
-    assert 'href="https://example.org"' in html and "nofollow" in html
+    assert "<script" not in html
+    assert 'href="javascript' not in html
+    assert 'href="https://example.org"' in html
+    assert "nofollow" in html
 
 
 def test_bad_stance_and_empty_and_too_long_are_400(api, thread, settings):
@@ -112,18 +143,28 @@ def test_posting_too_fast_is_429_with_clear_message(api, thread):
 
 
 def test_mentions_are_stored_and_marked(api, thread, other_member):
-    resp = api.post(f"/api/v1/threads/{thread.pk}/comments/",
-                    {"body": f"What do you think, @{other_member.username}? @nobody"})
-    assert Mention.objects.filter(comment_id=resp.json()["id"], member=other_member).exists()
-    assert f'<strong class="mention">@{other_member.username}</strong>' in resp.json()["body_html"]
+    resp = api.post(
+        f"/api/v1/threads/{thread.pk}/comments/",
+        {"body": f"What do you think, @{other_member.username}? @nobody"},
+    )
+    assert Mention.objects.filter(
+        comment_id=resp.json()["id"], member=other_member
+    ).exists()
+    assert (
+        f'<strong class="mention">@{other_member.username}</strong>'
+        in resp.json()["body_html"]
+    )
     assert "@nobody" in resp.json()["body_html"]
 
 
 def test_edit_keeps_history(api, thread, member):
     c = post_comment(thread=thread, author=member, body="first")
-    resp = api.patch(f"/api/v1/comments/{c.pk}/", {"body": "second", "stance": "against"})
+    resp = api.patch(
+        f"/api/v1/comments/{c.pk}/", {"body": "second", "stance": "against"}
+    )
     assert resp.status_code == 200
-    assert resp.json()["body"] == "second" and resp.json()["edited"]
+    assert resp.json()["body"] == "second"
+    assert resp.json()["edited"]
     history = api.get(f"/api/v1/comments/{c.pk}/history/").json()["history"]
     assert [h["body"] for h in history] == ["first"]
     assert ThreadEvent.objects.filter(thread=thread, type="comment.edited").count() == 1
@@ -140,35 +181,51 @@ def test_delete_removes_text_but_keeps_place(api, thread, member, other_member):
     c = post_comment(thread=thread, author=member, body="regret")
     post_comment(thread=thread, author=other_member, body="reply", parent=c)
     assert api.delete(f"/api/v1/comments/{c.pk}/").status_code == 204
-    assert api.delete(f"/api/v1/comments/{c.pk}/").status_code == 204  # twice: no change
+    assert (
+        api.delete(f"/api/v1/comments/{c.pk}/").status_code == 204
+    )  # twice: no change
     data = api.get(f"/api/v1/comments/{c.pk}/").json()
-    assert data["deleted"] is True and data["body"] == "" and data["body_html"] == ""
+    assert data["deleted"] is True
+    assert data["body"] == ""
+    assert data["body_html"] == ""
     listed = api.get(f"/api/v1/threads/{thread.pk}/comments/").json()
     assert listed["count"] == 2
-    assert ThreadEvent.objects.filter(thread=thread, type="comment.deleted").count() == 1
+    assert (
+        ThreadEvent.objects.filter(thread=thread, type="comment.deleted").count() == 1
+    )
 
 
 def test_reactions_set_once_and_remove(api, comment):
     url = f"/api/v1/comments/{comment.pk}/reactions/"
     r1 = api.post(url, {"kind": "agree"})
-    assert r1.status_code == 201 and r1.json()["reactions"]["agree"] == 1
+    assert r1.status_code == 201
+    assert r1.json()["reactions"]["agree"] == 1
     r2 = api.post(url, {"kind": "agree"})
-    assert r2.status_code == 200 and r2.json()["reactions"]["agree"] == 1
+    assert r2.status_code == 200
+    assert r2.json()["reactions"]["agree"] == 1
     assert api.post(url, {"kind": "love"}).status_code == 400
     r3 = api.delete(url, {"kind": "agree"})
-    assert r3.status_code == 200 and r3.json()["reactions"]["agree"] == 0
-    types = list(ThreadEvent.objects.filter(thread=comment.thread).values_list("type", flat=True))
+    assert r3.status_code == 200
+    assert r3.json()["reactions"]["agree"] == 0
+    types = list(
+        ThreadEvent.objects.filter(thread=comment.thread).values_list("type", flat=True)
+    )
     assert types == ["comment.created", "reaction.changed", "reaction.changed"]
 
 
-def test_arguments_view_side_by_side_strongest_first(api, api_for, thread, member, tree):
+def test_arguments_view_side_by_side_strongest_first(
+    api, api_for, thread, member, tree
+):
     weak = post_comment(thread=thread, author=member, body="weak for", stance="for")
     strong = post_comment(thread=thread, author=member, body="strong for", stance="for")
-    against = post_comment(thread=thread, author=member, body="against", stance="against")
+    against = post_comment(
+        thread=thread, author=member, body="against", stance="against"
+    )
     post_comment(thread=thread, author=member, body="q", stance="question")
     for _ in range(2):
         api_for(MemberFactory(units=[tree["branch"]])).post(
-            f"/api/v1/comments/{strong.pk}/reactions/", {"kind": "like"})
+            f"/api/v1/comments/{strong.pk}/reactions/", {"kind": "like"}
+        )
     data = api.get(f"/api/v1/threads/{thread.pk}/comments/?view=arguments").json()
     assert [c["id"] for c in data["for"]] == [strong.pk, weak.pk]
     assert [c["id"] for c in data["against"]] == [against.pk]
@@ -182,68 +239,119 @@ def test_flag_once(api, comment):
     assert api.post(f"/api/v1/comments/{comment.pk}/flags/", {}).status_code == 400
 
 
-def test_hide_restore_appeal_flow(api_for, comment, other_member, moderator, moderator2, member):
+def test_hide_restore_appeal_flow(
+    api_for, comment, other_member, moderator, moderator2, member
+):
     mod = api_for(moderator)
-    assert api_for(member).post(f"/api/v1/comments/{comment.pk}/hide/",
-                                {"reason": "x"}).status_code == 403
-    resp = mod.post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "Personal attack"})
-    assert resp.status_code == 200 and resp.json()["kind"] == "hide"
+    assert (
+        api_for(member)
+        .post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "x"})
+        .status_code
+        == 403
+    )
+    resp = mod.post(
+        f"/api/v1/comments/{comment.pk}/hide/", {"reason": "Personal attack"}
+    )
+    assert resp.status_code == 200
+    assert resp.json()["kind"] == "hide"
     # others see a placeholder, the author and moderators the text
     assert api_for(member).get(f"/api/v1/comments/{comment.pk}/").json()["body"] == ""
     assert api_for(other_member).get(f"/api/v1/comments/{comment.pk}/").json()["body"]
     assert mod.get(f"/api/v1/comments/{comment.pk}/").json()["body"]
     log = api_for(member).get("/api/v1/moderation-log/").json()
     assert log["results"][0]["reason"] == "Personal attack"
-    assert AuditEntry.objects.filter(action="comment.hide", target_id=str(comment.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="comment.hide", target_id=str(comment.pk)
+    ).exists()
     # appeal once
     author = api_for(other_member)
-    appeal = author.post(f"/api/v1/comments/{comment.pk}/appeal/", {"reason": "Was a joke"})
+    appeal = author.post(
+        f"/api/v1/comments/{comment.pk}/appeal/", {"reason": "Was a joke"}
+    )
     assert appeal.status_code == 201
-    assert author.post(f"/api/v1/comments/{comment.pk}/appeal/",
-                       {"reason": "again"}).status_code == 409
+    assert (
+        author.post(
+            f"/api/v1/comments/{comment.pk}/appeal/", {"reason": "again"}
+        ).status_code
+        == 409
+    )
     aid = appeal.json()["id"]
     # the moderator who hid cannot decide
-    assert mod.post(f"/api/v1/appeals/{aid}/decide/",
-                    {"outcome": "granted", "reason": "x"}).status_code == 403
-    resp = api_for(moderator2).post(f"/api/v1/appeals/{aid}/decide/",
-                                    {"outcome": "granted", "reason": "Fair enough"})
-    assert resp.status_code == 200 and resp.json()["outcome"] == "granted"
-    assert api_for(member).get(f"/api/v1/comments/{comment.pk}/").json()["hidden"] is False
-    kinds = list(ModerationAction.objects.filter(comment=comment).values_list("kind", flat=True))
+    assert (
+        mod.post(
+            f"/api/v1/appeals/{aid}/decide/", {"outcome": "granted", "reason": "x"}
+        ).status_code
+        == 403
+    )
+    resp = api_for(moderator2).post(
+        f"/api/v1/appeals/{aid}/decide/",
+        {"outcome": "granted", "reason": "Fair enough"},
+    )
+    assert resp.status_code == 200
+    assert resp.json()["outcome"] == "granted"
+    assert (
+        api_for(member).get(f"/api/v1/comments/{comment.pk}/").json()["hidden"] is False
+    )
+    kinds = list(
+        ModerationAction.objects.filter(comment=comment).values_list("kind", flat=True)
+    )
     assert sorted(kinds) == ["appeal_granted", "hide"]
-    assert api_for(moderator2).post(f"/api/v1/appeals/{aid}/decide/",
-                                    {"outcome": "upheld", "reason": "x"}).status_code == 409
+    assert (
+        api_for(moderator2)
+        .post(f"/api/v1/appeals/{aid}/decide/", {"outcome": "upheld", "reason": "x"})
+        .status_code
+        == 409
+    )
 
 
 def test_moderator_restores_with_reason(api_for, comment, moderator):
     hide_comment(comment=comment, moderator=moderator, reason="oops")
-    resp = api_for(moderator).post(f"/api/v1/comments/{comment.pk}/restore/", {"reason": "mistake"})
+    resp = api_for(moderator).post(
+        f"/api/v1/comments/{comment.pk}/restore/", {"reason": "mistake"}
+    )
     assert resp.status_code == 200
-    assert api_for(moderator).post(f"/api/v1/comments/{comment.pk}/restore/",
-                                   {"reason": "again"}).status_code == 409
+    assert (
+        api_for(moderator)
+        .post(f"/api/v1/comments/{comment.pk}/restore/", {"reason": "again"})
+        .status_code
+        == 409
+    )
 
 
 def test_moderation_log_is_public_and_paginated(anon_client, comment, moderator):
     hide_comment(comment=comment, moderator=moderator, reason="spam")
     data = anon_client.get("/api/v1/moderation-log/").json()
-    assert data["count"] == 1 and data["results"][0]["kind"] == "hide"
+    assert data["count"] == 1
+    assert data["results"][0]["kind"] == "hide"
 
 
 def test_facilitator_schedules_and_closes_session(api_for, facilitator, member, tree):
     starts = timezone.now() - timedelta(minutes=5)
-    payload = {"unit": tree["branch"].pk, "title": "Budget evening",
-               "agenda": "1. Budget", "starts": starts.isoformat(),
-               "ends": (starts + timedelta(hours=1)).isoformat()}
+    payload = {
+        "unit": tree["branch"].pk,
+        "title": "Budget evening",
+        "agenda": "1. Budget",
+        "starts": starts.isoformat(),
+        "ends": (starts + timedelta(hours=1)).isoformat(),
+    }
     assert api_for(member).post("/api/v1/live-sessions/", payload).status_code == 403
     resp = api_for(facilitator).post("/api/v1/live-sessions/", payload)
     assert resp.status_code == 201, resp.json()
     sid = resp.json()["id"]
-    assert resp.json()["live"] is True and resp.json()["thread"]
-    listed = api_for(member).get(f"/api/v1/live-sessions/?unit={tree['branch'].pk}").json()
+    assert resp.json()["live"] is True
+    assert resp.json()["thread"]
+    listed = (
+        api_for(member).get(f"/api/v1/live-sessions/?unit={tree['branch'].pk}").json()
+    )
     assert [s["id"] for s in listed["results"]] == [sid]
-    assert api_for(facilitator).post(f"/api/v1/live-sessions/{sid}/close/", {}).status_code == 400
-    resp = api_for(facilitator).post(f"/api/v1/live-sessions/{sid}/close/",
-                                     {"minutes": "We agreed on **more trees**."})
+    assert (
+        api_for(facilitator).post(f"/api/v1/live-sessions/{sid}/close/", {}).status_code
+        == 400
+    )
+    resp = api_for(facilitator).post(
+        f"/api/v1/live-sessions/{sid}/close/",
+        {"minutes": "We agreed on **more trees**."},
+    )
     assert resp.status_code == 200
     assert "<strong>more trees</strong>" in resp.json()["minutes_html"]
     assert LiveSession.objects.get(pk=sid).closed is not None
@@ -252,16 +360,25 @@ def test_facilitator_schedules_and_closes_session(api_for, facilitator, member, 
 
 def test_session_end_before_start_is_400(api_for, facilitator, tree):
     now = timezone.now()
-    resp = api_for(facilitator).post("/api/v1/live-sessions/", {
-        "unit": tree["branch"].pk, "title": "x", "starts": now.isoformat(),
-        "ends": (now - timedelta(hours=1)).isoformat()})
+    resp = api_for(facilitator).post(
+        "/api/v1/live-sessions/",
+        {
+            "unit": tree["branch"].pk,
+            "title": "x",
+            "starts": now.isoformat(),
+            "ends": (now - timedelta(hours=1)).isoformat(),
+        },
+    )
     assert resp.status_code == 400
 
 
-def test_comments_list_has_fixed_query_count(api, thread, member, other_member,
-                                             django_assert_num_queries):
+def test_comments_list_has_fixed_query_count(
+    api, thread, member, other_member, django_assert_num_queries
+):
     for i in range(5):
-        post_comment(thread=thread, author=other_member, body=f"c{i}", enforce_rate=False)
+        post_comment(
+            thread=thread, author=other_member, body=f"c{i}", enforce_rate=False
+        )
     url = f"/api/v1/threads/{thread.pk}/comments/"
     api.get(url)
     with django_assert_num_queries(7) as few:
@@ -269,8 +386,13 @@ def test_comments_list_has_fixed_query_count(api, thread, member, other_member,
     for i in range(40):
         c = post_comment(thread=thread, author=member, body=f"d{i}", enforce_rate=False)
         if i % 5 == 0:
-            post_comment(thread=thread, author=other_member, body="r", parent=c,
-                         enforce_rate=False)
+            post_comment(
+                thread=thread,
+                author=other_member,
+                body="r",
+                parent=c,
+                enforce_rate=False,
+            )
     with django_assert_num_queries(len(few.captured_queries)):
         data = api.get(url).json()
     assert data["count"] == 53
@@ -278,12 +400,18 @@ def test_comments_list_has_fixed_query_count(api, thread, member, other_member,
 
 def test_session_accepts_starts_at_and_defaults_title(api_for, facilitator, tree):
     starts = timezone.now() + timedelta(days=1)
-    resp = api_for(facilitator).post("/api/v1/live-sessions/", {
-        "unit": tree["branch"].pk, "starts_at": starts.isoformat(),
-        "agenda": "Budget 2027\nAnything else"})
+    resp = api_for(facilitator).post(
+        "/api/v1/live-sessions/",
+        {
+            "unit": tree["branch"].pk,
+            "starts_at": starts.isoformat(),
+            "agenda": "Budget 2027\nAnything else",
+        },
+    )
     assert resp.status_code == 201, resp.json()
     data = resp.json()
-    assert data["title"] == "Budget 2027" and data["live"] is False
+    assert data["title"] == "Budget 2027"
+    assert data["live"] is False
     assert data["ends"]  # one hour by default
 
 
@@ -296,8 +424,9 @@ def _count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_thread_list_and_moderation_log_have_fixed_query_counts(api, tree, member,
-                                                                 moderator):
+def test_thread_list_and_moderation_log_have_fixed_query_counts(
+    api, tree, member, moderator
+):
     from deliberation.discussions.services import create_thread
 
     def grow(n):
@@ -308,8 +437,14 @@ def test_thread_list_and_moderation_log_have_fixed_query_counts(api, tree, membe
 
     grow(2)
     api.get("/api/v1/threads/")
-    few = {url: _count_queries(api, url) for url in
-           ["/api/v1/threads/", "/api/v1/moderation-log/", "/api/v1/live-sessions/"]}
+    few = {
+        url: _count_queries(api, url)
+        for url in [
+            "/api/v1/threads/",
+            "/api/v1/moderation-log/",
+            "/api/v1/live-sessions/",
+        ]
+    }
     grow(15)
     many = {url: _count_queries(api, url) for url in few}
     assert many == few
@@ -345,9 +480,15 @@ def test_moderators_see_open_flags_until_they_act(api_for, comment, member, mode
 
 def test_threads_show_when_a_session_is_live(api_for, facilitator, member, tree):
     now = timezone.now()
-    resp = api_for(facilitator).post("/api/v1/live-sessions/", {
-        "unit": tree["branch"].pk, "title": "Now", "starts": now.isoformat(),
-        "ends": (now + timedelta(hours=1)).isoformat()})
+    resp = api_for(facilitator).post(
+        "/api/v1/live-sessions/",
+        {
+            "unit": tree["branch"].pk,
+            "title": "Now",
+            "starts": now.isoformat(),
+            "ends": (now + timedelta(hours=1)).isoformat(),
+        },
+    )
     tid = resp.json()["thread"]
     listed = api_for(member).get(f"/api/v1/threads/?unit={tree['branch'].pk}").json()
     assert [(t["id"], t["live_now"]) for t in listed["results"]] == [(tid, True)]

@@ -26,7 +26,7 @@ def _fresh_presence():
 
     presence._memory.clear()
     presence._clients.clear()
-    yield
+    return
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +47,14 @@ def setup_world():
     nobody = MemberFactory()  # an account without any membership
     thread = create_thread(title="Live", unit=tree["branch"], actor=author)
     tokens = {m: Token.objects.create(user=m).key for m in (author, reader, nobody)}
-    return {"tree": tree, "author": author, "reader": reader, "nobody": nobody,
-            "thread": thread, "tokens": tokens}
+    return {
+        "tree": tree,
+        "author": author,
+        "reader": reader,
+        "nobody": nobody,
+        "thread": thread,
+        "tokens": tokens,
+    }
 
 
 def ws(path: str, *, token: str | None = None, origin: str | None = None):
@@ -90,34 +96,43 @@ async def test_anonymous_is_refused_4401():
     world = await setup_world()
     comm = ws(f"/ws/threads/{world['thread'].pk}/", origin="http://testserver")
     connected, code = await comm.connect()
-    assert not connected and code == 4401
+    assert not connected
+    assert code == 4401
 
 
 async def test_unknown_thread_is_4404():
     world = await setup_world()
     comm = ws("/ws/threads/999999/", token=world["tokens"][world["author"]])
     connected, code = await comm.connect()
-    assert not connected and code == 4404
+    assert not connected
+    assert code == 4404
 
 
 async def test_account_without_membership_is_4403():
     world = await setup_world()
-    comm = ws(f"/ws/threads/{world['thread'].pk}/", token=world["tokens"][world["nobody"]])
+    comm = ws(
+        f"/ws/threads/{world['thread'].pk}/", token=world["tokens"][world["nobody"]]
+    )
     connected, code = await comm.connect()
-    assert not connected and code == 4403
+    assert not connected
+    assert code == 4403
 
 
 async def test_bad_token_is_anonymous():
     world = await setup_world()
     comm = ws(f"/ws/threads/{world['thread'].pk}/", token="not-a-token")
     connected, code = await comm.connect()
-    assert not connected and code == 4401
+    assert not connected
+    assert code == 4401
 
 
 async def test_foreign_origin_is_refused():
     world = await setup_world()
-    comm = ws(f"/ws/threads/{world['thread'].pk}/", token=world["tokens"][world["author"]],
-              origin="https://evil.example")
+    comm = ws(
+        f"/ws/threads/{world['thread'].pk}/",
+        token=world["tokens"][world["author"]],
+        origin="https://evil.example",
+    )
     connected, _ = await comm.connect()
     assert not connected
 
@@ -125,11 +140,15 @@ async def test_foreign_origin_is_refused():
 async def test_member_of_another_branch_watches_live():
     world = await setup_world()
     thread = world["thread"]
-    comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][world["reader"]])
-    comment = await post(thread=thread, author=world["author"], body="Hello **all**",
-                         stance="for")
+    comm = await connect_ok(
+        f"/ws/threads/{thread.pk}/", token=world["tokens"][world["reader"]]
+    )
+    comment = await post(
+        thread=thread, author=world["author"], body="Hello **all**", stance="for"
+    )
     event = await next_event(comm)
-    assert event["type"] == "comment.created" and event["id"] == comment.pk
+    assert event["type"] == "comment.created"
+    assert event["id"] == comment.pk
     assert event["seq"] == 1
     assert event["data"]["body_html"] == "<p>Hello <strong>all</strong></p>\n"
     assert event["data"]["stance"] == "for"
@@ -139,17 +158,26 @@ async def test_member_of_another_branch_watches_live():
 async def test_hidden_and_reaction_events_carry_no_hidden_text():
     world = await setup_world()
     thread, author = world["thread"], world["author"]
-    moderator = await database_sync_to_async(MemberFactory)(units=[world["tree"]["branch2"]])
-    await database_sync_to_async(give_role)(moderator, world["tree"]["district"], "moderator")
+    moderator = await database_sync_to_async(MemberFactory)(
+        units=[world["tree"]["branch2"]]
+    )
+    await database_sync_to_async(give_role)(
+        moderator, world["tree"]["district"], "moderator"
+    )
     comment = await post(thread=thread, author=author, body="secret insult")
     comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][author])
-    await database_sync_to_async(add_reaction)(comment=comment, member=author, kind="like")
+    await database_sync_to_async(add_reaction)(
+        comment=comment, member=author, kind="like"
+    )
     event = await next_event(comm)
-    assert event["type"] == "reaction.changed" and event["data"]["reactions"] == {"like": 1}
-    await database_sync_to_async(hide_comment)(comment=comment, moderator=moderator,
-                                               reason="insult")
+    assert event["type"] == "reaction.changed"
+    assert event["data"]["reactions"] == {"like": 1}
+    await database_sync_to_async(hide_comment)(
+        comment=comment, moderator=moderator, reason="insult"
+    )
     event = await next_event(comm)
-    assert event["type"] == "comment.hidden" and event["data"]["reason"] == "insult"
+    assert event["type"] == "comment.hidden"
+    assert event["data"]["reason"] == "insult"
     assert "secret" not in str(event)
     await comm.disconnect()
 
@@ -162,7 +190,9 @@ async def test_resume_replays_exactly_what_was_missed_in_order():
     await post(thread=thread, author=author, body="one")
     first = await next_event(comm)
     await comm.disconnect()
-    missed = [await post(thread=thread, author=author, body=f"missed {i}") for i in range(3)]
+    missed = [
+        await post(thread=thread, author=author, body=f"missed {i}") for i in range(3)
+    ]
     comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=token)
     await comm.send_json_to({"type": "resume", "after_seq": first["seq"]})
     got = [await next_event(comm) for _ in range(3)]
@@ -212,21 +242,27 @@ async def test_a_gap_in_live_events_is_filled_from_the_database():
     await comm.disconnect()
 
 
-@pytest.mark.parametrize("message, detail", [
-    ("not json", "Invalid JSON"),
-    ("[1, 2]", "JSON object"),
-    ('{"type": "resume"}', "after_seq"),
-    ('{"type": "resume", "after_seq": "3"}', "after_seq"),
-    ('{"type": "resume", "after_seq": -1}', "after_seq"),
-    ('{"type": "dance"}', "Unknown message type"),
-])
+@pytest.mark.parametrize(
+    ("message", "detail"),
+    [
+        ("not json", "Invalid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"type": "resume"}', "after_seq"),
+        ('{"type": "resume", "after_seq": "3"}', "after_seq"),
+        ('{"type": "resume", "after_seq": -1}', "after_seq"),
+        ('{"type": "dance"}', "Unknown message type"),
+    ],
+)
 async def test_invalid_messages_get_an_error_event_not_a_crash(message, detail):
     world = await setup_world()
     thread = world["thread"]
-    comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][world["author"]])
+    comm = await connect_ok(
+        f"/ws/threads/{thread.pk}/", token=world["tokens"][world["author"]]
+    )
     await comm.send_to(text_data=message)
     reply = await next_event(comm)
-    assert reply["type"] == "error" and detail in reply["detail"]
+    assert reply["type"] == "error"
+    assert detail in reply["detail"]
     await comm.send_json_to({"type": "ping"})
     assert (await next_event(comm))["type"] == "pong"
     await comm.disconnect()
@@ -234,8 +270,9 @@ async def test_invalid_messages_get_an_error_event_not_a_crash(message, detail):
 
 async def test_binary_and_oversized_messages_get_errors():
     world = await setup_world()
-    comm = await connect_ok(f"/ws/threads/{world['thread'].pk}/",
-                            token=world["tokens"][world["author"]])
+    comm = await connect_ok(
+        f"/ws/threads/{world['thread'].pk}/", token=world["tokens"][world["author"]]
+    )
     await comm.send_to(bytes_data=b"\x00\x01")
     assert (await next_event(comm))["type"] == "error"
     await comm.send_to(text_data="x" * 10_000)
@@ -272,8 +309,14 @@ async def test_session_cookie_with_our_origin_is_accepted(client):
     world = await setup_world()
     await database_sync_to_async(client.force_login)(world["author"])
     cookie = client.cookies["sessionid"].value
-    comm = WebsocketCommunicator(application, f"/ws/threads/{world['thread'].pk}/", headers=[
-        (b"origin", b"http://testserver"), (b"cookie", f"sessionid={cookie}".encode())])
+    comm = WebsocketCommunicator(
+        application,
+        f"/ws/threads/{world['thread'].pk}/",
+        headers=[
+            (b"origin", b"http://testserver"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
     connected, _ = await comm.connect()
     assert connected
     await comm.disconnect()
@@ -320,8 +363,9 @@ async def test_resume_and_gap_fill_work_in_batches(monkeypatch):
 
         with mock.patch.object(services, "publish_on_commit"):
             for i in range(n):
-                post_comment(thread=thread, author=author, body=f"lost {i}",
-                             enforce_rate=False)
+                post_comment(
+                    thread=thread, author=author, body=f"lost {i}", enforce_rate=False
+                )
 
     await database_sync_to_async(silent)(5)  # seq 8..12 never published
     await post(thread=thread, author=author, body="found", enforce_rate=False)

@@ -24,8 +24,10 @@ def test_thread_page_reads_and_posts_without_js(client, member, thread, comment)
     assert "I am <strong>for</strong> it." in html
     assert "data-thread-live" in html
     assert "live.js" in html
-    resp = client.post(f"/threads/{thread.pk}/comments/",
-                       {"body": "A *reply*", "stance": "against", "parent": comment.pk})
+    resp = client.post(
+        f"/threads/{thread.pk}/comments/",
+        {"body": "A *reply*", "stance": "against", "parent": comment.pk},
+    )
     assert resp.status_code == 302
     reply = Comment.objects.get(parent=comment)
     assert resp["Location"].endswith(f"#c-{reply.pk}")
@@ -35,7 +37,8 @@ def test_thread_page_reads_and_posts_without_js(client, member, thread, comment)
 
 def test_thread_page_requires_sign_in(client, thread):
     resp = client.get(f"/threads/{thread.pk}/")
-    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+    assert resp.status_code == 302
+    assert "/accounts/login/" in resp["Location"]
 
 
 def test_empty_comment_rerenders_with_error(client, member, thread):
@@ -50,7 +53,9 @@ def test_outsider_sees_no_post_form(client, outsider, thread, comment):
     html = client.get(f"/threads/{thread.pk}/").content.decode()
     assert "I am <strong>for</strong>" in html
     assert 'name="body"' not in html
-    resp = client.post(f"/threads/{thread.pk}/comments/", {"body": "x", "stance": "for"})
+    resp = client.post(
+        f"/threads/{thread.pk}/comments/", {"body": "x", "stance": "for"}
+    )
     assert resp.status_code == 403
 
 
@@ -65,34 +70,42 @@ def test_reaction_toggle_form(client, member, comment):
 def test_edit_and_delete_own_comment_pages(client, other_member, comment):
     client.force_login(other_member)
     assert client.get(f"/comments/{comment.pk}/edit/").status_code == 200
-    resp = client.post(f"/comments/{comment.pk}/edit/", {"body": "Changed", "stance": "for"})
+    resp = client.post(
+        f"/comments/{comment.pk}/edit/", {"body": "Changed", "stance": "for"}
+    )
     assert resp.status_code == 302
     history = client.get(f"/comments/{comment.pk}/history/").content.decode()
     assert "I am **for** it." in history
     client.post(f"/comments/{comment.pk}/delete/")
     html = client.get(f"/threads/{comment.thread_id}/").content.decode()
-    assert "The author deleted this comment." in html and "Changed" not in html
+    assert "The author deleted this comment." in html
+    assert "Changed" not in html
 
 
 def test_hidden_comment_placeholder_for_others_text_for_author_and_moderator(
-        client, member, other_member, comment, moderator):
+    client, member, other_member, comment, moderator
+):
     hide_comment(comment=comment, moderator=moderator, reason="Off topic")
     url = f"/threads/{comment.thread_id}/"
     client.force_login(member)
     html = client.get(url).content.decode()
-    assert "Hidden by a moderator." in html and "Off topic" in html
+    assert "Hidden by a moderator." in html
+    assert "Off topic" in html
     assert "I am <strong>for</strong>" not in html
     client.force_login(other_member)
     html = client.get(url).content.decode()
-    assert "Your hidden text" in html and "I am <strong>for</strong>" in html
+    assert "Your hidden text" in html
+    assert "I am <strong>for</strong>" in html
     assert f"/comments/{comment.pk}/appeal/" in html
     client.force_login(moderator)
     html = client.get(url).content.decode()
-    assert "I am <strong>for</strong>" in html and f"/comments/{comment.pk}/restore/" in html
+    assert "I am <strong>for</strong>" in html
+    assert f"/comments/{comment.pk}/restore/" in html
 
 
-def test_moderator_hides_through_the_form_and_the_log_page_shows_it(client, comment,
-                                                                      moderator):
+def test_moderator_hides_through_the_form_and_the_log_page_shows_it(
+    client, comment, moderator
+):
     client.force_login(moderator)
     assert client.get(f"/comments/{comment.pk}/hide/").status_code == 200
     resp = client.post(f"/comments/{comment.pk}/hide/", {"reason": "Insults a member"})
@@ -107,8 +120,9 @@ def test_non_moderator_cannot_open_hide_form(client, member, comment):
     assert client.get(f"/comments/{comment.pk}/hide/").status_code == 403
 
 
-def test_appeal_shows_on_moderation_page_for_another_moderator(client, other_member, comment,
-                                                               moderator, moderator2):
+def test_appeal_shows_on_moderation_page_for_another_moderator(
+    client, other_member, comment, moderator, moderator2
+):
     hide_comment(comment=comment, moderator=moderator, reason="Rude")
     appeal_hiding(comment=comment, author=other_member, reason="It was not rude")
     client.force_login(moderator)
@@ -116,8 +130,9 @@ def test_appeal_shows_on_moderation_page_for_another_moderator(client, other_mem
     client.force_login(moderator2)
     assert "It was not rude" in client.get("/moderation/").content.decode()
     appeal = Appeal.objects.get()
-    resp = client.post(f"/appeals/{appeal.pk}/decide/",
-                       {"outcome": "granted", "reason": "Fine"})
+    resp = client.post(
+        f"/appeals/{appeal.pk}/decide/", {"outcome": "granted", "reason": "Fine"}
+    )
     assert resp.status_code == 302
     comment.refresh_from_db()
     assert comment.hidden is False
@@ -137,7 +152,8 @@ def test_arguments_view_on_page(client, member, thread):
     client.force_login(member)
     html = client.get(f"/threads/{thread.pk}/?view=arguments").content.decode()
     assert html.index("Pro point") < html.index("Con point")
-    assert "side-for" in html and "side-against" in html
+    assert "side-for" in html
+    assert "side-against" in html
 
 
 def test_unit_threads_page_opens_a_thread(client, member, tree):
@@ -158,20 +174,26 @@ def test_outsider_cannot_open_thread_in_other_branch(client, outsider, tree):
 
 def test_live_session_banner_and_close_with_minutes(client, facilitator, member, tree):
     now = timezone.now()
-    session = schedule_live_session(unit=tree["branch"], facilitator=facilitator,
-                                    title="Budget night", agenda="Budget",
-                                    starts=now - timedelta(minutes=1),
-                                    ends=now + timedelta(hours=1))
+    session = schedule_live_session(
+        unit=tree["branch"],
+        facilitator=facilitator,
+        title="Budget night",
+        agenda="Budget",
+        starts=now - timedelta(minutes=1),
+        ends=now + timedelta(hours=1),
+    )
     client.force_login(member)
     html = client.get(session.thread.get_absolute_url()).content.decode()
-    assert "Live session now" in html and "Budget night" in html
+    assert "Live session now" in html
+    assert "Budget night" in html
     assert "Live sessions in your units" in client.get("/").content.decode()
     assert client.get(f"/sessions/{session.pk}/close/").status_code == 403
     client.force_login(facilitator)
     resp = client.post(f"/sessions/{session.pk}/close/", {"minutes": "We *agreed*."})
     assert resp.status_code == 302
     html = client.get(session.thread.get_absolute_url()).content.decode()
-    assert "Live session now" not in html and "We <em>agreed</em>." in html
+    assert "Live session now" not in html
+    assert "We <em>agreed</em>." in html
     assert LiveSession.objects.get().closed is not None
 
 
@@ -179,9 +201,15 @@ def test_facilitator_schedules_through_the_form(client, facilitator, tree):
     client.force_login(facilitator)
     url = f"/units/{tree['branch'].pk}/sessions/new/"
     start = timezone.localtime() + timedelta(days=1)
-    resp = client.post(url, {"title": "Open meeting", "agenda": "",
-                             "starts": start.strftime("%Y-%m-%dT%H:%M"),
-                             "ends": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")})
+    resp = client.post(
+        url,
+        {
+            "title": "Open meeting",
+            "agenda": "",
+            "starts": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert resp.status_code == 302
     assert LiveSession.objects.get().title == "Open meeting"
 
@@ -191,19 +219,32 @@ def test_fragment_renders_one_comment(client, member, comment):
     resp = client.get(f"/threads/{comment.thread_id}/comments/{comment.pk}/fragment/")
     assert resp.status_code == 200
     html = resp.content.decode()
-    assert f'id="c-{comment.pk}"' in html and "<html" not in html
-    assert client.get(f"/threads/{comment.thread_id + 1}/comments/{comment.pk}/fragment/"
-                      ).status_code in (403, 404)
+    assert f'id="c-{comment.pk}"' in html
+    assert "<html" not in html
+    assert client.get(
+        f"/threads/{comment.thread_id + 1}/comments/{comment.pk}/fragment/"
+    ).status_code in (403, 404)
 
 
-def test_thread_page_query_count_is_fixed(client, member, other_member, thread,
-                                          django_assert_num_queries):
+def test_thread_page_query_count_is_fixed(
+    client, member, other_member, thread, django_assert_num_queries
+):
     def grow(n):
         for i in range(n):
-            root = post_comment(thread=thread, author=other_member, body=f"root {i}",
-                                stance="for", enforce_rate=False)
-            post_comment(thread=thread, author=member, body=f"reply {i}", parent=root,
-                         enforce_rate=False)
+            root = post_comment(
+                thread=thread,
+                author=other_member,
+                body=f"root {i}",
+                stance="for",
+                enforce_rate=False,
+            )
+            post_comment(
+                thread=thread,
+                author=member,
+                body=f"reply {i}",
+                parent=root,
+                enforce_rate=False,
+            )
 
     grow(2)
     client.force_login(member)
@@ -230,13 +271,15 @@ def _mod(thread):
     return m
 
 
-def test_thread_block_embeds_full_thread_without_n_plus_one(rf, member, other_member,
-                                                            thread,
-                                                            django_assert_num_queries):
+def test_thread_block_embeds_full_thread_without_n_plus_one(
+    rf, member, other_member, thread, django_assert_num_queries
+):
     from django.template import Context, Template
 
     for i in range(3):
-        post_comment(thread=thread, author=other_member, body=f"c{i}", enforce_rate=False)
+        post_comment(
+            thread=thread, author=other_member, body=f"c{i}", enforce_rate=False
+        )
     request = rf.get("/proposals/1/")
     request.user = member
     tpl = Template("{% load discussions %}{% thread_block thread %}")
@@ -247,11 +290,15 @@ def test_thread_block_embeds_full_thread_without_n_plus_one(rf, member, other_me
     with CaptureQueriesContext(connection) as few:
         tpl.render(Context({"thread": thread, "request": request, "user": member}))
     for i in range(20):
-        post_comment(thread=thread, author=other_member, body=f"d{i}", enforce_rate=False)
+        post_comment(
+            thread=thread, author=other_member, body=f"d{i}", enforce_rate=False
+        )
     with django_assert_num_queries(len(few.captured_queries)):
-        html = tpl.render(Context({"thread": thread, "request": request, "user": member}))
+        html = tpl.render(
+            Context({"thread": thread, "request": request, "user": member})
+        )
     assert len(re.findall(r'data-comment="\d+"', html)) == 20  # one page of 20
-    assert 'data-thread-live' in html
+    assert "data-thread-live" in html
 
 
 def test_moderator_sees_flag_count_on_the_thread(client, member, comment, moderator):
@@ -259,6 +306,8 @@ def test_moderator_sees_flag_count_on_the_thread(client, member, comment, modera
 
     flag_comment(comment=comment, member=member, reason="rude")
     client.force_login(member)
-    assert "Flagged:" not in client.get(f"/threads/{comment.thread_id}/").content.decode()
+    assert (
+        "Flagged:" not in client.get(f"/threads/{comment.thread_id}/").content.decode()
+    )
     client.force_login(moderator)
     assert "Flagged: 1" in client.get(f"/threads/{comment.thread_id}/").content.decode()

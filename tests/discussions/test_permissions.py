@@ -9,19 +9,33 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def people(tree, member, outsider, moderator, facilitator):
-    return {"member": member, "outsider": outsider, "moderator": moderator,
-            "facilitator": facilitator, "no_membership": MemberFactory(),
-            "anonymous": AnonymousUser()}
+    return {
+        "member": member,
+        "outsider": outsider,
+        "moderator": moderator,
+        "facilitator": facilitator,
+        "no_membership": MemberFactory(),
+        "anonymous": AnonymousUser(),
+    }
 
 
-@pytest.mark.parametrize("who, read, post, moderate, session", [
-    ("member", True, True, False, False),
-    ("outsider", True, False, False, False),  # reads everything, posts at home
-    ("moderator", True, False, True, False),  # moderates the district, lives elsewhere
-    ("facilitator", True, True, False, True),
-    ("no_membership", False, False, False, False),
-    ("anonymous", False, False, False, False),
-])
+@pytest.mark.parametrize(
+    ("who", "read", "post", "moderate", "session"),
+    [
+        ("member", True, True, False, False),
+        ("outsider", True, False, False, False),  # reads everything, posts at home
+        (
+            "moderator",
+            True,
+            False,
+            True,
+            False,
+        ),  # moderates the district, lives elsewhere
+        ("facilitator", True, True, False, True),
+        ("no_membership", False, False, False, False),
+        ("anonymous", False, False, False, False),
+    ],
+)
 def test_role_matrix(people, thread, who, read, post, moderate, session):
     person = people[who]
     assert perms.can_read_thread(person, thread) is read
@@ -33,8 +47,13 @@ def test_role_matrix(people, thread, who, read, post, moderate, session):
 def test_branch_member_posts_in_ancestor_units_not_siblings(tree, member):
     from deliberation.discussions.services import create_thread
 
-    for unit, allowed in [("national", True), ("district", True), ("municipality", True),
-                          ("branch", True), ("branch2", False)]:
+    for unit, allowed in [
+        ("national", True),
+        ("district", True),
+        ("municipality", True),
+        ("branch", True),
+        ("branch2", False),
+    ]:
         t = create_thread(title=unit, unit=tree[unit])
         assert perms.can_post_in_thread(member, t) is allowed, unit
 
@@ -49,8 +68,9 @@ def test_expired_role_holds_no_power(tree, thread):
     m = MemberFactory(units=[tree["branch"]])
     role = give_role(m, tree["branch"], "moderator")
     now = timezone.now()
-    RoleAssignment.objects.filter(pk=role.pk).update(starts=now - timedelta(days=700),
-                                                     ends=now - timedelta(days=300))
+    RoleAssignment.objects.filter(pk=role.pk).update(
+        starts=now - timedelta(days=700), ends=now - timedelta(days=300)
+    )
     assert perms.can_moderate(Member.objects.get(pk=m.pk), thread) is False
 
 

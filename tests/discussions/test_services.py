@@ -22,17 +22,22 @@ from tests.factories import MemberFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_events_are_published_only_after_commit(thread, member,
-                                                django_capture_on_commit_callbacks):
+def test_events_are_published_only_after_commit(
+    thread, member, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         services.post_comment(thread=thread, author=member, body="hello")
     assert len(callbacks) == 1  # one publish, scheduled for after commit
 
 
-def test_a_rolled_back_comment_leaves_no_event(thread, member,
-                                               django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks, \
-            pytest.raises(RuntimeError), transaction.atomic():
+def test_a_rolled_back_comment_leaves_no_event(
+    thread, member, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         services.post_comment(thread=thread, author=member, body="oops")
         raise RuntimeError
     assert callbacks == []
@@ -47,7 +52,8 @@ def test_event_messages_round_trip_through_json(thread, member):
     c = services.post_comment(thread=thread, author=member, body="x", stance="question")
     message = ThreadEvent.objects.get(thread=thread).as_message()
     assert json.loads(json.dumps(message)) == message
-    assert message["type"] == "comment.created" and message["id"] == c.pk
+    assert message["type"] == "comment.created"
+    assert message["id"] == c.pk
     assert message["data"]["stance"] == "question"
 
 
@@ -64,13 +70,17 @@ def test_seq_is_per_thread_and_stored_on_the_comment(tree, member):
 
 def test_edit_keeps_revisions_and_adds_new_mentions(thread, member, other_member):
     c = services.post_comment(thread=thread, author=member, body="first")
-    services.edit_comment(comment=c, actor=member, body=f"second @{other_member.username}")
+    services.edit_comment(
+        comment=c, actor=member, body=f"second @{other_member.username}"
+    )
     services.edit_comment(comment=c, actor=member, body="third", stance="against")
-    assert list(CommentRevision.objects.filter(comment=c).values_list("body", flat=True)) == [
-        "first", f"second @{other_member.username}"]
+    assert list(
+        CommentRevision.objects.filter(comment=c).values_list("body", flat=True)
+    ) == ["first", f"second @{other_member.username}"]
     assert Mention.objects.filter(comment=c, member=other_member).exists()
     c.refresh_from_db()
-    assert c.stance == "against" and c.edited is not None
+    assert c.stance == "against"
+    assert c.edited is not None
 
 
 def test_unchanged_edit_writes_nothing(thread, member):
@@ -81,11 +91,15 @@ def test_unchanged_edit_writes_nothing(thread, member):
 
 
 def test_delete_wipes_text_history_and_mentions(thread, member, other_member):
-    c = services.post_comment(thread=thread, author=member, body=f"hi @{other_member.username}")
+    c = services.post_comment(
+        thread=thread, author=member, body=f"hi @{other_member.username}"
+    )
     services.edit_comment(comment=c, actor=member, body="changed")
     services.delete_comment(comment=c, actor=member)
     c.refresh_from_db()
-    assert c.body == "" and c.body_html == "" and c.deleted is not None
+    assert c.body == ""
+    assert c.body_html == ""
+    assert c.deleted is not None
     assert not CommentRevision.objects.filter(comment=c).exists()
     assert not Mention.objects.filter(comment=c).exists()
     with pytest.raises(Conflict):
@@ -93,8 +107,11 @@ def test_delete_wipes_text_history_and_mentions(thread, member, other_member):
 
 
 def test_self_mention_and_unknown_names_are_not_stored(thread, member):
-    c = services.post_comment(thread=thread, author=member,
-                              body=f"me @{member.username} and @ghost, mail a@b.se")
+    c = services.post_comment(
+        thread=thread,
+        author=member,
+        body=f"me @{member.username} and @ghost, mail a@b.se",
+    )
     assert not Mention.objects.filter(comment=c).exists()
 
 
@@ -110,8 +127,9 @@ def test_cannot_react_to_hidden_comment(comment, member, moderator):
         services.add_reaction(comment=comment, member=member, kind="like")
 
 
-def test_hidden_comment_cannot_be_edited_but_can_be_appealed(comment, other_member,
-                                                               moderator):
+def test_hidden_comment_cannot_be_edited_but_can_be_appealed(
+    comment, other_member, moderator
+):
     services.hide_comment(comment=comment, moderator=moderator, reason="x")
     with pytest.raises(Conflict):
         services.edit_comment(comment=comment, actor=other_member, body="sneaky")
@@ -128,22 +146,27 @@ def test_only_author_appeals_and_only_hidden(comment, member, other_member, mode
         services.appeal_hiding(comment=comment, author=member, reason="x")
 
 
-def test_appeal_decided_by_the_hider_is_refused_by_the_database(comment, other_member,
-                                                                moderator):
+def test_appeal_decided_by_the_hider_is_refused_by_the_database(
+    comment, other_member, moderator
+):
     services.hide_comment(comment=comment, moderator=moderator, reason="x")
     appeal = services.appeal_hiding(comment=comment, author=other_member, reason="y")
     with pytest.raises(NotAllowed):
-        services.decide_appeal(appeal=appeal, moderator=moderator, outcome="granted",
-                               reason="z")
+        services.decide_appeal(
+            appeal=appeal, moderator=moderator, outcome="granted", reason="z"
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         Appeal.objects.filter(pk=appeal.pk).update(decided_by=moderator)
 
 
-def test_upheld_appeal_keeps_comment_hidden(comment, other_member, moderator, moderator2):
+def test_upheld_appeal_keeps_comment_hidden(
+    comment, other_member, moderator, moderator2
+):
     services.hide_comment(comment=comment, moderator=moderator, reason="x")
     appeal = services.appeal_hiding(comment=comment, author=other_member, reason="y")
-    services.decide_appeal(appeal=appeal, moderator=moderator2, outcome="upheld",
-                           reason="It was an insult")
+    services.decide_appeal(
+        appeal=appeal, moderator=moderator2, outcome="upheld", reason="It was an insult"
+    )
     comment.refresh_from_db()
     assert comment.hidden is True
 
@@ -152,8 +175,9 @@ def test_moderator_of_another_district_cannot_hide(comment, tree):
     from deliberation.members.services import create_unit
     from tests.factories import give_role
 
-    other_district = create_unit(name="Other", code="other-d", kind="district",
-                                 parent=tree["national"])
+    other_district = create_unit(
+        name="Other", code="other-d", kind="district", parent=tree["national"]
+    )
     m = MemberFactory(units=[tree["branch"]])
     give_role(m, other_district, "moderator")
     with pytest.raises(NotAllowed):
@@ -177,27 +201,49 @@ def test_rate_accepts_rate_strings(thread, member):
 def test_session_rules(tree, facilitator, member):
     now = timezone.now()
     with pytest.raises(NotAllowed):
-        services.schedule_live_session(unit=tree["branch"], facilitator=member, title="x",
-                                       starts=now, ends=now + timedelta(hours=1))
+        services.schedule_live_session(
+            unit=tree["branch"],
+            facilitator=member,
+            title="x",
+            starts=now,
+            ends=now + timedelta(hours=1),
+        )
     with pytest.raises(NotAllowed):  # a facilitator of another branch
-        services.schedule_live_session(unit=tree["branch2"], facilitator=facilitator,
-                                       title="x", starts=now, ends=now + timedelta(hours=1))
+        services.schedule_live_session(
+            unit=tree["branch2"],
+            facilitator=facilitator,
+            title="x",
+            starts=now,
+            ends=now + timedelta(hours=1),
+        )
     with pytest.raises(ServiceError):
-        services.schedule_live_session(unit=tree["branch"], facilitator=facilitator,
-                                       title="x", starts=now - timedelta(hours=3),
-                                       ends=now - timedelta(hours=2))
-    s = services.schedule_live_session(unit=tree["branch"], facilitator=facilitator,
-                                       title="x", starts=now, ends=now + timedelta(hours=1))
+        services.schedule_live_session(
+            unit=tree["branch"],
+            facilitator=facilitator,
+            title="x",
+            starts=now - timedelta(hours=3),
+            ends=now - timedelta(hours=2),
+        )
+    s = services.schedule_live_session(
+        unit=tree["branch"],
+        facilitator=facilitator,
+        title="x",
+        starts=now,
+        ends=now + timedelta(hours=1),
+    )
     services.close_live_session(session=s, actor=facilitator, minutes="done")
     with pytest.raises(Conflict):
         services.close_live_session(session=s, actor=facilitator, minutes="again")
-    assert list(ThreadEvent.objects.filter(thread=s.thread).values_list("type", flat=True)) == [
-        "session.scheduled", "session.closed"]
+    assert list(
+        ThreadEvent.objects.filter(thread=s.thread).values_list("type", flat=True)
+    ) == ["session.scheduled", "session.closed"]
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="concurrent writers need PostgreSQL (real row locks)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need PostgreSQL (real row locks)",
+)
 def test_concurrent_posts_get_unique_contiguous_seqs(tree):
     from django.db import connections
 
@@ -208,9 +254,10 @@ def test_concurrent_posts_get_unique_contiguous_seqs(tree):
     def write(m):
         try:
             for i in range(5):
-                services.post_comment(thread=thread, author=m, body=f"{m.pk}-{i}",
-                                      enforce_rate=False)
-        except Exception as exc:  # noqa: BLE001
+                services.post_comment(
+                    thread=thread, author=m, body=f"{m.pk}-{i}", enforce_rate=False
+                )
+        except Exception as exc:
             errors.append(exc)
         finally:
             connections.close_all()
@@ -221,15 +268,22 @@ def test_concurrent_posts_get_unique_contiguous_seqs(tree):
     for w in workers:
         w.join()
     assert errors == []
-    seqs = sorted(ThreadEvent.objects.filter(thread=thread).values_list("seq", flat=True))
+    seqs = sorted(
+        ThreadEvent.objects.filter(thread=thread).values_list("seq", flat=True)
+    )
     assert seqs == list(range(1, 21))
-    assert sorted(Comment.objects.filter(thread=thread).values_list("seq", flat=True)) == seqs
+    assert (
+        sorted(Comment.objects.filter(thread=thread).values_list("seq", flat=True))
+        == seqs
+    )
     assert Thread.objects.get(pk=thread.pk).comment_count == 20
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="concurrent writers need PostgreSQL (real row locks)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need PostgreSQL (real row locks)",
+)
 def test_double_click_reaction_counts_once(tree):
     from django.db import connections
 
@@ -252,11 +306,13 @@ def test_double_click_reaction_counts_once(tree):
         w.join()
     comment.refresh_from_db()
     assert Reaction.objects.filter(comment=comment).count() == 1
-    assert comment.reaction_counts == {"like": 1} and comment.reaction_total == 1
+    assert comment.reaction_counts == {"like": 1}
+    assert comment.reaction_total == 1
 
 
-def test_a_started_session_is_announced_live_once(tree, facilitator,
-                                                  django_capture_on_commit_callbacks):
+def test_a_started_session_is_announced_live_once(
+    tree, facilitator, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -266,8 +322,12 @@ def test_a_started_session_is_announced_live_once(tree, facilitator,
 
     now = timezone.now()
     soon = services.schedule_live_session(
-        unit=tree["branch"], facilitator=facilitator, title="Årsmöte",
-        starts=now + timedelta(minutes=5), ends=now + timedelta(hours=2))
+        unit=tree["branch"],
+        facilitator=facilitator,
+        title="Årsmöte",
+        starts=now + timedelta(minutes=5),
+        ends=now + timedelta(hours=2),
+    )
     assert services.announce_started_sessions(now=now) == 0
     later = now + timedelta(minutes=6)
     with django_capture_on_commit_callbacks(execute=True):
@@ -278,7 +338,15 @@ def test_a_started_session_is_announced_live_once(tree, facilitator,
     assert [e.object_id for e in events] == [str(soon.pk)]
     over = now + timedelta(hours=3)
     gone = services.schedule_live_session(
-        unit=tree["branch"], facilitator=facilitator, title="Kort möte",
-        starts=now + timedelta(minutes=1), ends=now + timedelta(minutes=30))
-    assert services.announce_started_sessions(now=over) == 0  # ended unannounced: silent
-    assert not ThreadEvent.objects.filter(thread=gone.thread, type="session.started").exists()
+        unit=tree["branch"],
+        facilitator=facilitator,
+        title="Kort möte",
+        starts=now + timedelta(minutes=1),
+        ends=now + timedelta(minutes=30),
+    )
+    assert (
+        services.announce_started_sessions(now=over) == 0
+    )  # ended unannounced: silent
+    assert not ThreadEvent.objects.filter(
+        thread=gone.thread, type="session.started"
+    ).exists()

@@ -52,17 +52,38 @@ def wait_http(url: str, process: Process, timeout: float = 60) -> None:
 def start_asgi_server(env: dict[str, str], log: Path, port: int | None = None) -> dict:
     """One uvicorn process serving HTTP and websockets; returns url/ws/process."""
     port = port or free_port_in_range()
-    process = Process([sys.executable, "-m", "uvicorn", "deliberation.asgi:application",
-                       "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off",
-                       "--ws", "websockets", "--log-level", "warning"], env, log)
+    process = Process(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "deliberation.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+            "--ws",
+            "websockets",
+            "--log-level",
+            "warning",
+        ],
+        env,
+        log,
+    )
     process.start()
     try:
         wait_http(f"http://127.0.0.1:{port}/api/v1/units/", process)
     except Exception:
         process.stop()
         raise
-    return {"port": port, "url": f"http://127.0.0.1:{port}", "ws": f"ws://127.0.0.1:{port}",
-            "process": process}
+    return {
+        "port": port,
+        "url": f"http://127.0.0.1:{port}",
+        "ws": f"ws://127.0.0.1:{port}",
+        "process": process,
+    }
 
 
 def redis_url_for(db: int) -> str:
@@ -96,7 +117,9 @@ def asgi_servers(tmp_path):
 
     def start(n: int, env: dict[str, str]) -> list[dict]:
         for i in range(n):
-            started.append(start_asgi_server(env, tmp_path / f"asgi-{len(started)}-{i}.log"))
+            started.append(
+                start_asgi_server(env, tmp_path / f"asgi-{len(started)}-{i}.log")
+            )
         return started[-n:]
 
     yield start

@@ -9,8 +9,14 @@ import pytest
 from tests.e2e.servers import ROOT, Process, clean_env, free_port, manage
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
@@ -23,10 +29,18 @@ def embedded_server(tmp_path_factory):
     manage("migrate", "--noinput", env=env)
     manage("seed_demo", env=env)
     port = free_port()
-    server = Process([sys.executable, "manage.py", "runserver_embedded", "--port", str(port)],
-                     env, data_dir / "server.log", port=port).start()
-    yield {"url": f"http://127.0.0.1:{port}", "data_dir": data_dir, "env": env,
-           "process": server}
+    server = Process(
+        [sys.executable, "manage.py", "runserver_embedded", "--port", str(port)],
+        env,
+        data_dir / "server.log",
+        port=port,
+    ).start()
+    yield {
+        "url": f"http://127.0.0.1:{port}",
+        "data_dir": data_dir,
+        "env": env,
+        "process": server,
+    }
     server.stop()
 
 
@@ -35,15 +49,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                      args=CHROMIUM_ARGS)
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield instance
         instance.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -52,7 +69,9 @@ def page(browser):
     context.close()
 
 
-def sign_in(page, base_url: str, username: str, password: str = "demo-pass-2026") -> None:
+def sign_in(
+    page, base_url: str, username: str, password: str = "demo-pass-2026"
+) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)

@@ -22,31 +22,60 @@ def free_port() -> int:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment of a fresh process: no test-only variables unless given."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "TORGET_TESTING",
-                        "DJANGO_SETTINGS_MODULE", "EMAIL_URL", "TORGET_ENV"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "CELERY_BROKER_URL",
+            "TORGET_TESTING",
+            "DJANGO_SETTINGS_MODULE",
+            "EMAIL_URL",
+            "TORGET_ENV",
+        }
+    }
     env.update(extra)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
-def manage(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=timeout)
+def manage(
+    *args: str, env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
 class Process:
-    def __init__(self, argv: list[str], env: dict[str, str], log: Path, port: int | None = None):
+    def __init__(
+        self, argv: list[str], env: dict[str, str], log: Path, port: int | None = None
+    ):
         self.argv, self.env, self.log_path, self.port = argv, env, log, port
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> Process:
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(self.argv, cwd=ROOT, env=self.env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         if self.port:
             wait_for_port(self.port, timeout, self)
         return self

@@ -10,8 +10,16 @@ from tests.e2e.fixtures import sign_in
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
-PAGES = ["/", "/units/", "/audit/", "/accounts/login/", "/accounts/password-reset/",
-         "/proposals/", "/proposals/new/", "/settings/"]
+PAGES = [
+    "/",
+    "/units/",
+    "/audit/",
+    "/accounts/login/",
+    "/accounts/password-reset/",
+    "/proposals/",
+    "/proposals/new/",
+    "/settings/",
+]
 
 
 def violations(page) -> list[str]:
@@ -19,12 +27,17 @@ def violations(page) -> list[str]:
     result = page.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21aa']}})"
     )
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "sv-SE"])
-def test_main_pages_have_no_serious_accessibility_violations(embedded_server, browser, locale):
+def test_main_pages_have_no_serious_accessibility_violations(
+    embedded_server, browser, locale
+):
     context = browser.new_context(bypass_csp=True, locale=locale)  # to inject axe only
     page = context.new_page()
     base = embedded_server["url"]
@@ -52,8 +65,10 @@ def _first_branch(page, base) -> int:
 def test_the_check_catches_a_violation(browser):
     context = browser.new_context()
     page = context.new_page()
-    page.set_content('<html lang="en"><body><main><img src="x.png">'
-                     '<input type="text"></main></body></html>')
+    page.set_content(
+        '<html lang="en"><body><main><img src="x.png">'
+        '<input type="text"></main></body></html>'
+    )
     problems = violations(page)
     context.close()
     assert any(p.startswith("image-alt") for p in problems)

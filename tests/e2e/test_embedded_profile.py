@@ -27,8 +27,14 @@ def test_seed_demo_is_idempotent(embedded_server):
 
 def test_pages_answer(embedded_server):
     with httpx.Client(base_url=embedded_server["url"], timeout=10) as client:
-        for path in ["/", "/units/", "/audit/", "/accounts/login/", "/api/docs/",
-                     "/api/schema/"]:
+        for path in [
+            "/",
+            "/units/",
+            "/audit/",
+            "/accounts/login/",
+            "/api/docs/",
+            "/api/schema/",
+        ]:
             resp = client.get(path)
             assert resp.status_code == 200, (path, resp.status_code)
         assert client.get("/static/torget/css/torget.css").status_code == 200
@@ -36,20 +42,29 @@ def test_pages_answer(embedded_server):
 
 def test_api_sign_in_and_read(embedded_server):
     with httpx.Client(base_url=embedded_server["url"], timeout=10) as client:
-        token = client.post("/api/v1/auth/token/",
-                            json={"username": "anna", "password": "demo-pass-2026"}).json()
+        token = client.post(
+            "/api/v1/auth/token/",
+            json={"username": "anna", "password": "demo-pass-2026"},
+        ).json()
         headers = {"Authorization": f"Token {token['token']}"}
         me = client.get("/api/v1/me/", headers=headers).json()
         assert me["username"] == "anna"
         assert me["memberships"][0]["unit"]["code"] == "sodermalm"
         units = client.get("/api/v1/units/").json()["results"]
         kinds = [u["kind"] for u in units]
-        assert kinds.count("district") == 3 and kinds.count("municipality") == 6
+        assert kinds.count("district") == 3
+        assert kinds.count("municipality") == 6
         assert kinds.count("branch") == 12
         national = next(u for u in units if u["kind"] == "national")
         assert national["member_count"] == 305
         roles = client.get("/api/v1/roles/", headers=headers).json()["results"]
         assert {(r["member"]["username"], r["role"]) for r in roles} >= {
-            ("bo", "facilitator"), ("cecilia", "moderator"), ("david", "delegate")}
-        bad = client.post("/api/v1/auth/token/", json={"username": "anna", "password": "x"})
-        assert bad.status_code == 400 and bad.json()["detail"]
+            ("bo", "facilitator"),
+            ("cecilia", "moderator"),
+            ("david", "delegate"),
+        }
+        bad = client.post(
+            "/api/v1/auth/token/", json={"username": "anna", "password": "x"}
+        )
+        assert bad.status_code == 400
+        assert bad.json()["detail"]

@@ -15,10 +15,14 @@ def test_sign_in_open_unit_switch_language(embedded_server, page):
     sign_in(page, base, "anna")
     expect(page.get_by_role("link", name="Anna Andersson")).to_be_visible()
     page.get_by_role("link", name="Södermalm lokalavdelning").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Södermalm lokalavdelning")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Södermalm lokalavdelning"
+    )
     expect(page.get_by_text("You are a member here")).to_be_visible()
     roles = page.get_by_role("region", name="Current role holders")
-    expect(roles.get_by_text("Bo Bengtsson")).to_be_visible()  # the branch's facilitator
+    expect(
+        roles.get_by_text("Bo Bengtsson")
+    ).to_be_visible()  # the branch's facilitator
     screenshot(page, "unit")
     page.get_by_label("Language").select_option("sv")  # submits by itself with JS
     expect(page.locator("html")).to_have_attribute("lang", "sv")
@@ -44,7 +48,9 @@ def test_wrong_password_shows_error_and_keyboard_reaches_main(embedded_server, p
 
 
 def test_unit_page_fits_a_phone(embedded_server, browser):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    context = browser.new_context(
+        viewport={"width": 320, "height": 640}, locale="en-GB"
+    )
     page = context.new_page()
     page.goto(embedded_server["url"] + "/units/")
     width = page.evaluate("document.documentElement.scrollWidth")

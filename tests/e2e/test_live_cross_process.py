@@ -68,8 +68,13 @@ def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_serve
 
     redis_url = redis_url_for(12)
     redis.Redis.from_url(redis_url).flushdb()
-    env = clean_env(DATABASE_URL=live_database, REDIS_URL=redis_url,
-                    CHANNEL_PREFIX="e2elive", CACHE_PREFIX="e2elive", COMMENT_RATE="100")
+    env = clean_env(
+        DATABASE_URL=live_database,
+        REDIS_URL=redis_url,
+        CHANNEL_PREFIX="e2elive",
+        CACHE_PREFIX="e2elive",
+        COMMENT_RATE="100",
+    )
     world = run_django(env, SETUP)
     a, b = asgi_servers(2, env)
     tid = world["thread"]
@@ -77,8 +82,12 @@ def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_serve
     headers = {"Authorization": f"Token {world['writer']}"}
 
     def post(body: str) -> dict:
-        resp = httpx.post(f"{b['url']}/api/v1/threads/{tid}/comments/", headers=headers,
-                          json={"body": body, "stance": "for", "parent": None}, timeout=10)
+        resp = httpx.post(
+            f"{b['url']}/api/v1/threads/{tid}/comments/",
+            headers=headers,
+            json={"body": body, "stance": "for", "parent": None},
+            timeout=10,
+        )
         assert resp.status_code == 201, resp.text
         return resp.json()
 
@@ -108,8 +117,12 @@ def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_serve
 
 
 def test_websocket_refusals_on_a_real_server(live_database, asgi_servers):
-    env = clean_env(DATABASE_URL=live_database, REDIS_URL=redis_url_for(12),
-                    CHANNEL_PREFIX="e2elive", CACHE_PREFIX="e2elive")
+    env = clean_env(
+        DATABASE_URL=live_database,
+        REDIS_URL=redis_url_for(12),
+        CHANNEL_PREFIX="e2elive",
+        CACHE_PREFIX="e2elive",
+    )
     world = run_django(env, SETUP)
     (a,) = asgi_servers(1, env)
 
@@ -133,8 +146,12 @@ def test_presence_counts_members_across_processes(live_database, asgi_servers):
 
     redis_url = redis_url_for(12)
     redis.Redis.from_url(redis_url).flushdb()
-    env = clean_env(DATABASE_URL=live_database, REDIS_URL=redis_url,
-                    CHANNEL_PREFIX="e2elive", CACHE_PREFIX="e2elive")
+    env = clean_env(
+        DATABASE_URL=live_database,
+        REDIS_URL=redis_url,
+        CHANNEL_PREFIX="e2elive",
+        CACHE_PREFIX="e2elive",
+    )
     world = run_django(env, SETUP)
     a, b = asgi_servers(2, env)
     tid = world["thread"]
@@ -143,15 +160,20 @@ def test_presence_counts_members_across_processes(live_database, asgi_servers):
         async with asyncio.timeout(timeout):
             while True:
                 event = json.loads(await ws.recv())
-                if event["type"] == "presence.changed" and event["data"]["count"] == want:
+                if (
+                    event["type"] == "presence.changed"
+                    and event["data"]["count"] == want
+                ):
                     return True
 
     async def scenario():
         async with websockets.connect(
-                f"{a['ws']}/ws/threads/{tid}/?token={world['reader']}") as on_a:
+            f"{a['ws']}/ws/threads/{tid}/?token={world['reader']}"
+        ) as on_a:
             assert await presence(on_a, 1)
             async with websockets.connect(
-                    f"{b['ws']}/ws/threads/{tid}/?token={world['writer']}") as on_b:
+                f"{b['ws']}/ws/threads/{tid}/?token={world['writer']}"
+            ) as on_b:
                 assert await presence(on_a, 2)  # joined through the other process
                 assert await presence(on_b, 2)
             assert await presence(on_a, 1)  # and left again

@@ -38,7 +38,9 @@ def _redis_url(db: int) -> str:
 def production(tmp_path_factory):
     base_db = os.environ.get("DATABASE_URL", "")
     if not base_db.startswith("postgres"):
-        pytest.fail("the production profile test needs DATABASE_URL pointing at PostgreSQL")
+        pytest.fail(
+            "the production profile test needs DATABASE_URL pointing at PostgreSQL"
+        )
     tmp = tmp_path_factory.mktemp("production")
     smtp = SMTPServer().start()
     redis_url = _redis_url(11)
@@ -60,23 +62,78 @@ def production(tmp_path_factory):
     manage("seed_demo", env=env)
     http_port, ws_port = free_port(), free_port()
     processes = [
-        Process([bin_path("gunicorn"), "deliberation.wsgi:application", "-b",
-                 f"127.0.0.1:{http_port}", "-w", "2", "--timeout", "60"],
-                env, tmp / "gunicorn.log", port=http_port),
-        Process([bin_path("uvicorn"), "deliberation.asgi:application", "--host", "127.0.0.1",
-                 "--port", str(ws_port), "--lifespan", "off", "--ws", "websockets-sansio"],
-                env, tmp / "uvicorn.log", port=ws_port),
-        Process([bin_path("celery"), "-A", "deliberation", "worker", "--loglevel=INFO",
-                 "--concurrency=1", "--without-gossip", "--without-mingle",
-                 "--without-heartbeat"], env, tmp / "worker.log"),
-        Process([bin_path("celery"), "-A", "deliberation", "beat", "--loglevel=INFO",
-                 "-s", str(tmp / "beat-schedule")], env, tmp / "beat.log"),
+        Process(
+            [
+                bin_path("gunicorn"),
+                "deliberation.wsgi:application",
+                "-b",
+                f"127.0.0.1:{http_port}",
+                "-w",
+                "2",
+                "--timeout",
+                "60",
+            ],
+            env,
+            tmp / "gunicorn.log",
+            port=http_port,
+        ),
+        Process(
+            [
+                bin_path("uvicorn"),
+                "deliberation.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(ws_port),
+                "--lifespan",
+                "off",
+                "--ws",
+                "websockets-sansio",
+            ],
+            env,
+            tmp / "uvicorn.log",
+            port=ws_port,
+        ),
+        Process(
+            [
+                bin_path("celery"),
+                "-A",
+                "deliberation",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env,
+            tmp / "worker.log",
+        ),
+        Process(
+            [
+                bin_path("celery"),
+                "-A",
+                "deliberation",
+                "beat",
+                "--loglevel=INFO",
+                "-s",
+                str(tmp / "beat-schedule"),
+            ],
+            env,
+            tmp / "beat.log",
+        ),
     ]
     try:
         for process in processes:
             process.start()
-        yield {"http": f"http://127.0.0.1:{http_port}", "ws": f"ws://127.0.0.1:{ws_port}",
-               "env": env, "smtp": smtp, "processes": processes, "tmp": tmp}
+        yield {
+            "http": f"http://127.0.0.1:{http_port}",
+            "ws": f"ws://127.0.0.1:{ws_port}",
+            "env": env,
+            "smtp": smtp,
+            "processes": processes,
+            "tmp": tmp,
+        }
     finally:
         for process in processes:
             process.stop()
@@ -88,11 +145,14 @@ def test_gunicorn_serves_pages_and_api(production):
     with httpx.Client(base_url=production["http"], timeout=20) as client:
         assert client.get("/").status_code == 200
         assert client.get("/static/torget/css/torget.css").status_code == 200
-        token = client.post("/api/v1/auth/token/",
-                            json={"username": "anna", "password": "demo-pass-2026"})
+        token = client.post(
+            "/api/v1/auth/token/",
+            json={"username": "anna", "password": "demo-pass-2026"},
+        )
         assert token.status_code == 200
-        me = client.get("/api/v1/me/",
-                        headers={"Authorization": f"Token {token.json()['token']}"})
+        me = client.get(
+            "/api/v1/me/", headers={"Authorization": f"Token {token.json()['token']}"}
+        )
         assert me.json()["username"] == "anna"
         login = client.get("/accounts/login/")
         assert "Secure" in login.headers.get("set-cookie", "")  # csrftoken cookie
@@ -102,15 +162,19 @@ def test_sign_in_lockout_is_shared_by_all_workers(production):
     with httpx.Client(base_url=production["http"], timeout=20) as client:
         for _ in range(5):
             client.post("/api/v1/auth/token/", json={"username": "bo", "password": "x"})
-        locked = client.post("/api/v1/auth/token/",
-                             json={"username": "bo", "password": "demo-pass-2026"})
+        locked = client.post(
+            "/api/v1/auth/token/", json={"username": "bo", "password": "demo-pass-2026"}
+        )
         assert locked.status_code == 429
 
 
 def test_celery_worker_sends_invitations_over_smtp(production, tmp_path):
     roll = tmp_path / "roll.csv"
-    roll.write_text("member_number,full_name,email,unit_code\n"
-                    "900001,Ida Invite,ida@example.org,sodermalm\n", encoding="utf-8")
+    roll.write_text(
+        "member_number,full_name,email,unit_code\n"
+        "900001,Ida Invite,ida@example.org,sodermalm\n",
+        encoding="utf-8",
+    )
     manage("import_members", str(roll), env=production["env"])
     messages = production["smtp"].wait_for(1, timeout=30)
     worker_log = production["processes"][2].output()
@@ -125,13 +189,15 @@ def test_beat_runs_and_uvicorn_accepts_only_known_origins(production):
     deadline = time.monotonic() + 20
     while "beat: Starting" not in beat.output() and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert beat.alive() and "beat: Starting" in beat.output()
+    assert beat.alive()
+    assert "beat: Starting" in beat.output()
     import websockets
 
     async def handshake(origin: str) -> int:
         try:
-            async with websockets.connect(production["ws"] + "/ws/threads/1/",
-                                          origin=origin, open_timeout=10):
+            async with websockets.connect(
+                production["ws"] + "/ws/threads/1/", origin=origin, open_timeout=10
+            ):
                 return 101
         except websockets.InvalidStatus as exc:
             return exc.response.status_code
@@ -147,19 +213,25 @@ def test_comment_posted_through_gunicorn_reaches_a_websocket_on_uvicorn(producti
     import websockets
 
     with httpx.Client(base_url=production["http"], timeout=20) as client:
-        token = client.post("/api/v1/auth/token/",
-                            json={"username": "anna", "password": "demo-pass-2026"}).json()
+        token = client.post(
+            "/api/v1/auth/token/",
+            json={"username": "anna", "password": "demo-pass-2026"},
+        ).json()
         headers = {"Authorization": f"Token {token['token']}"}
         thread = client.get("/api/v1/threads/", headers=headers).json()["results"][0]
 
         async def scenario():
-            url = f"{production['ws']}/ws/threads/{thread['id']}/?token={token['token']}"
+            url = (
+                f"{production['ws']}/ws/threads/{thread['id']}/?token={token['token']}"
+            )
             async with websockets.connect(url, open_timeout=10) as ws:
                 await asyncio.sleep(0.3)
                 posted = await asyncio.to_thread(
-                    client.post, f"/api/v1/threads/{thread['id']}/comments/",
-                    headers=headers, json={"body": "Från gunicorn", "stance": "for",
-                                           "parent": None})
+                    client.post,
+                    f"/api/v1/threads/{thread['id']}/comments/",
+                    headers=headers,
+                    json={"body": "Från gunicorn", "stance": "for", "parent": None},
+                )
                 assert posted.status_code == 201, posted.text
                 async with asyncio.timeout(10):
                     while True:

@@ -19,12 +19,27 @@ def topic(db):
 def make_proposal(tree, member):
     """make_proposal(publish=True, author=..., unit=..., **fields) through the service."""
 
-    def make(*, author=None, unit=None, publish=True, title="Fler cykelbanor i staden",
-             body="Vi vill bygga **fler** cykelbanor.", clauses=None, **kwargs):
+    def make(
+        *,
+        author=None,
+        unit=None,
+        publish=True,
+        title="Fler cykelbanor i staden",
+        body="Vi vill bygga **fler** cykelbanor.",
+        clauses=None,
+        **kwargs,
+    ):
         return services.create_proposal(
-            actor=author or member, title=title, body=body,
-            clauses=clauses if clauses is not None else ["att partiet verkar för cykelbanor"],
-            unit=unit or tree["branch"], publish=publish, **kwargs)
+            actor=author or member,
+            title=title,
+            body=body,
+            clauses=clauses
+            if clauses is not None
+            else ["att partiet verkar för cykelbanor"],
+            unit=unit or tree["branch"],
+            publish=publish,
+            **kwargs,
+        )
 
     return make
 
@@ -40,4 +55,5 @@ def supporters(tree):
 def move_past_deadline(proposal: Proposal, *, days: float = 0.01) -> None:
     """Put the proposal's current phase end in the past (as if time had passed)."""
     Proposal.objects.filter(pk=proposal.pk).update(
-        phase_ends=timezone.now() - timedelta(days=days))
+        phase_ends=timezone.now() - timedelta(days=days)
+    )

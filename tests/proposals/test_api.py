@@ -13,74 +13,123 @@ from tests.proposals.conftest import move_past_deadline
 
 pytestmark = pytest.mark.django_db
 
-CONTRACT_FIELDS = {"id", "title", "body", "body_html", "clauses", "state", "unit", "topics",
-                   "authors", "thread", "support_count", "support_needed", "created"}
+CONTRACT_FIELDS = {
+    "id",
+    "title",
+    "body",
+    "body_html",
+    "clauses",
+    "state",
+    "unit",
+    "topics",
+    "authors",
+    "thread",
+    "support_count",
+    "support_needed",
+    "created",
+}
 
 
 def test_create_published_proposal_answers_contract_fields(api, tree, topic, member):
-    resp = api.post("/api/v1/proposals/", {
-        "title": "Gratis kollektivtrafik för unga", "body": "Det är **viktigt**.",
-        "clauses": ["att partiet driver gratis kollektivtrafik", "att börja i Stockholm"],
-        "unit": tree["branch"].pk, "topics": [topic.pk], "publish": True}, format="json")
+    resp = api.post(
+        "/api/v1/proposals/",
+        {
+            "title": "Gratis kollektivtrafik för unga",
+            "body": "Det är **viktigt**.",
+            "clauses": [
+                "att partiet driver gratis kollektivtrafik",
+                "att börja i Stockholm",
+            ],
+            "unit": tree["branch"].pk,
+            "topics": [topic.pk],
+            "publish": True,
+        },
+        format="json",
+    )
     assert resp.status_code == 201, resp.json()
     body = resp.json()
     assert set(body) >= CONTRACT_FIELDS
     assert body["state"] == "gathering_support"
-    assert body["clauses"] == ["att partiet driver gratis kollektivtrafik",
-                               "att börja i Stockholm"]
+    assert body["clauses"] == [
+        "att partiet driver gratis kollektivtrafik",
+        "att börja i Stockholm",
+    ]
     assert body["body_html"] == "<p>Det är <strong>viktigt</strong>.</p>\n"
     assert body["topics"] == [topic.pk]
     assert body["authors"][0]["id"] == member.pk
     assert Thread.objects.get(pk=body["thread"]).kind == "proposal"
-    assert body["support_needed"] >= 1 and body["days_left"] == 30
+    assert body["support_needed"] >= 1
+    assert body["days_left"] == 30
     assert body["state_changes"][0]["to_state"] == "gathering_support"
 
 
 def test_draft_without_clauses_has_its_title_as_clause(api, tree):
-    resp = api.post("/api/v1/proposals/", {"title": "Ett förslag utan att-satser",
-                                           "unit": tree["branch"].pk}, format="json")
+    resp = api.post(
+        "/api/v1/proposals/",
+        {"title": "Ett förslag utan att-satser", "unit": tree["branch"].pk},
+        format="json",
+    )
     assert resp.status_code == 201
     assert resp.json()["state"] == "draft"
     assert resp.json()["clauses"] == ["Ett förslag utan att-satser"]
 
 
 def test_markdown_is_sanitised(api, tree):
-    body = ("<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
-            " [ok](https://example.org)")
-    resp = api.post("/api/v1/proposals/", {"title": "Säkerhet först", "body": body,
-                                           "unit": tree["branch"].pk}, format="json")
+    body = (
+        "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        " [ok](https://example.org)"
+    )
+    resp = api.post(
+        "/api/v1/proposals/",
+        {"title": "Säkerhet först", "body": body, "unit": tree["branch"].pk},
+        format="json",
+    )
     html = resp.json()["body_html"]
-    assert "<script" not in html and "<img" not in html
+    assert "<script" not in html
+    assert "<img" not in html
     assert 'href="javascript' not in html
     assert '<a href="https://example.org" rel="nofollow noopener ugc">ok</a>' in html
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"title": "kort"}, "title"),
-    ({"title": "x" * 201}, "title"),
-    ({"title": "Bra titel här", "body": "x" * 20_001}, "body"),
-    ({"title": "Bra titel här", "clauses": ["x" * 1001]}, "clauses"),
-    ({"title": "Bra titel här", "clauses": "inte en lista"}, "clauses"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"title": "kort"}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"title": "Bra titel här", "body": "x" * 20_001}, "body"),
+        ({"title": "Bra titel här", "clauses": ["x" * 1001]}, "clauses"),
+        ({"title": "Bra titel här", "clauses": "inte en lista"}, "clauses"),
+    ],
+)
 def test_length_limits_give_field_errors(api, tree, payload, field):
-    resp = api.post("/api/v1/proposals/", {"unit": tree["branch"].pk, **payload},
-                    format="json")
+    resp = api.post(
+        "/api/v1/proposals/", {"unit": tree["branch"].pk, **payload}, format="json"
+    )
     assert resp.status_code == 400
     assert field in resp.json()
     assert Proposal.objects.count() == 0
 
 
 def test_missing_unit_and_unknown_ids_are_400(api, tree):
-    assert "unit" in api.post("/api/v1/proposals/", {"title": "Bra titel här"},
-                              format="json").json()
-    resp = api.post("/api/v1/proposals/", {"title": "Bra titel här", "unit": 999999},
-                    format="json")
-    assert resp.status_code == 400 and "unit" in resp.json()
+    assert (
+        "unit"
+        in api.post(
+            "/api/v1/proposals/", {"title": "Bra titel här"}, format="json"
+        ).json()
+    )
+    resp = api.post(
+        "/api/v1/proposals/", {"title": "Bra titel här", "unit": 999999}, format="json"
+    )
+    assert resp.status_code == 400
+    assert "unit" in resp.json()
 
 
 def test_propose_outside_own_units_is_403(api, tree):
-    resp = api.post("/api/v1/proposals/", {"title": "Bra titel här",
-                                           "unit": tree["branch2"].pk}, format="json")
+    resp = api.post(
+        "/api/v1/proposals/",
+        {"title": "Bra titel här", "unit": tree["branch2"].pk},
+        format="json",
+    )
     assert resp.status_code == 403
     assert "units you belong to" in resp.json()["detail"]
     assert Proposal.objects.count() == 0
@@ -101,11 +150,14 @@ def test_support_then_take_back(api_for, make_proposal, other_member):
     assert set(resp.json()) >= {"support_count", "support_needed"}
     assert resp.json()["support_count"] == 1
     resp = client.delete(f"/api/v1/proposals/{p.pk}/support/")
-    assert resp.status_code == 200 and resp.json()["support_count"] == 0
+    assert resp.status_code == 200
+    assert resp.json()["support_count"] == 0
     assert not Support.objects.exists()
 
 
-def test_supporting_twice_is_409_and_changes_nothing(make_proposal, other_member, supporters):
+def test_supporting_twice_is_409_and_changes_nothing(
+    make_proposal, other_member, supporters
+):
     p = make_proposal()
     supporters(30)  # a larger unit: one support does not reach the quorum
     client = client_for(other_member)
@@ -144,114 +196,178 @@ def test_supporting_outside_your_units_is_403(make_proposal, outsider):
 def test_member_of_unit_below_may_support_higher_unit(make_proposal, tree, member):
     p = make_proposal(unit=tree["district"])
     deep = MemberFactory(units=[tree["branch2"]])
-    assert client_for(deep).post(f"/api/v1/proposals/{p.pk}/support/").status_code == 201
+    assert (
+        client_for(deep).post(f"/api/v1/proposals/{p.pk}/support/").status_code == 201
+    )
 
 
-def test_reaching_quorum_moves_to_discussion_and_pushes_events(make_proposal, supporters):
+def test_reaching_quorum_moves_to_discussion_and_pushes_events(
+    make_proposal, supporters
+):
     p = make_proposal()  # 1 author + 19 others = 20 eligible → 10% = 2 needed
     people = supporters(19)
     p.refresh_from_db()
     assert p.support_needed == 1  # frozen at publishing time (1 eligible → 1)
     resp = client_for(people[0]).post(f"/api/v1/proposals/{p.pk}/support/")
     assert resp.json()["state"] == "discussion"
-    types = list(ThreadEvent.objects.filter(thread_id=p.thread_id)
-                 .values_list("type", flat=True))
-    assert types == ["proposal.state_changed", "proposal.state_changed",
-                     "proposal.support_changed"]
+    types = list(
+        ThreadEvent.objects.filter(thread_id=p.thread_id).values_list("type", flat=True)
+    )
+    assert types == [
+        "proposal.state_changed",
+        "proposal.state_changed",
+        "proposal.support_changed",
+    ]
 
 
 def test_quorum_is_share_of_eligible_members_frozen_at_publish(api, tree, supporters):
     supporters(29, unit=tree["branch"])
     supporters(10, unit=tree["branch2"])  # not below the branch: not eligible
-    resp = api.post("/api/v1/proposals/", {"title": "Bra titel här", "publish": True,
-                                           "unit": tree["branch"].pk}, format="json")
+    resp = api.post(
+        "/api/v1/proposals/",
+        {"title": "Bra titel här", "publish": True, "unit": tree["branch"].pk},
+        format="json",
+    )
     assert resp.json()["eligible_count"] == 30
     assert resp.json()["support_needed"] == 3
     supporters(50)
-    assert api.get(f"/api/v1/proposals/{resp.json()['id']}/").json()["support_needed"] == 3
+    assert (
+        api.get(f"/api/v1/proposals/{resp.json()['id']}/").json()["support_needed"] == 3
+    )
 
 
 def test_edit_makes_revision_and_diff(api, make_proposal):
     p = make_proposal(body="Vi vill bygga fler cykelbanor i hela staden.")
-    resp = api.patch(f"/api/v1/proposals/{p.pk}/",
-                     {"body": "Vi vill bygga breda cykelbanor i hela staden.",
-                      "note": "bredare"}, format="json")
-    assert resp.status_code == 200 and resp.json()["revision"] == 2
+    resp = api.patch(
+        f"/api/v1/proposals/{p.pk}/",
+        {"body": "Vi vill bygga breda cykelbanor i hela staden.", "note": "bredare"},
+        format="json",
+    )
+    assert resp.status_code == 200
+    assert resp.json()["revision"] == 2
     revs = api.get(f"/api/v1/proposals/{p.pk}/revisions/").json()["results"]
     assert [r["number"] for r in revs] == [1, 2]
     diff = api.get(f"/api/v1/proposals/{p.pk}/revisions/diff/?from=1&to=2").json()
-    assert ["delete", "fler"] in diff["body"] and ["insert", "breda"] in diff["body"]
-    assert api.get(f"/api/v1/proposals/{p.pk}/revisions/diff/?from=1&to=9").status_code == 400
+    assert ["delete", "fler"] in diff["body"]
+    assert ["insert", "breda"] in diff["body"]
+    assert (
+        api.get(f"/api/v1/proposals/{p.pk}/revisions/diff/?from=1&to=9").status_code
+        == 400
+    )
 
 
 def test_editing_frozen_proposal_is_409(api, make_proposal):
     p = make_proposal()
     Proposal.objects.filter(pk=p.pk).update(state=State.FROZEN)
-    resp = api.patch(f"/api/v1/proposals/{p.pk}/", {"title": "Ny titel här"}, format="json")
+    resp = api.patch(
+        f"/api/v1/proposals/{p.pk}/", {"title": "Ny titel här"}, format="json"
+    )
     assert resp.status_code == 409
     assert "frozen" in resp.json()["detail"]
     p.refresh_from_db()
-    assert p.title == "Fler cykelbanor i staden" and p.revision == 1
+    assert p.title == "Fler cykelbanor i staden"
+    assert p.revision == 1
 
 
 def test_only_authors_edit(make_proposal, other_member):
     p = make_proposal()
-    resp = client_for(other_member).patch(f"/api/v1/proposals/{p.pk}/",
-                                          {"title": "Kapad titel"}, format="json")
+    resp = client_for(other_member).patch(
+        f"/api/v1/proposals/{p.pk}/", {"title": "Kapad titel"}, format="json"
+    )
     assert resp.status_code == 403
 
 
 def test_coauthor_invited_then_accepts_and_may_edit(api, tree, other_member):
-    resp = api.post("/api/v1/proposals/", {"title": "Tillsammans är vi starka",
-                                           "unit": tree["branch"].pk,
-                                           "coauthors": [other_member.pk]}, format="json")
+    resp = api.post(
+        "/api/v1/proposals/",
+        {
+            "title": "Tillsammans är vi starka",
+            "unit": tree["branch"].pk,
+            "coauthors": [other_member.pk],
+        },
+        format="json",
+    )
     pid = resp.json()["id"]
-    assert resp.json()["coauthors"] == [{"id": other_member.pk,
-                                         "username": other_member.username,
-                                         "name": other_member.display_name,
-                                         "accepted": False}]
+    assert resp.json()["coauthors"] == [
+        {
+            "id": other_member.pk,
+            "username": other_member.username,
+            "name": other_member.display_name,
+            "accepted": False,
+        }
+    ]
     assert len(resp.json()["authors"]) == 1
     co = client_for(other_member)
-    assert co.patch(f"/api/v1/proposals/{pid}/", {"title": "Inte än"},
-                    format="json").status_code == 403
+    assert (
+        co.patch(
+            f"/api/v1/proposals/{pid}/", {"title": "Inte än"}, format="json"
+        ).status_code
+        == 403
+    )
     assert co.post(f"/api/v1/proposals/{pid}/coauthorship/").status_code == 200
     assert co.post(f"/api/v1/proposals/{pid}/coauthorship/").status_code == 409
-    assert co.patch(f"/api/v1/proposals/{pid}/", {"title": "Nu får jag ändra"},
-                    format="json").status_code == 200
+    assert (
+        co.patch(
+            f"/api/v1/proposals/{pid}/", {"title": "Nu får jag ändra"}, format="json"
+        ).status_code
+        == 200
+    )
 
 
 def test_coauthor_must_be_member_of_unit(api, tree, outsider):
-    resp = api.post("/api/v1/proposals/", {"title": "Tillsammans är vi starka",
-                                           "unit": tree["branch"].pk,
-                                           "coauthors": [outsider.pk]}, format="json")
-    assert resp.status_code == 400 and "coauthors" in resp.json()
+    resp = api.post(
+        "/api/v1/proposals/",
+        {
+            "title": "Tillsammans är vi starka",
+            "unit": tree["branch"].pk,
+            "coauthors": [outsider.pk],
+        },
+        format="json",
+    )
+    assert resp.status_code == 400
+    assert "coauthors" in resp.json()
 
 
 def test_publish_endpoint_and_publish_twice(api, make_proposal, other_member):
     p = make_proposal(publish=False)
-    assert api.post(f"/api/v1/proposals/{p.pk}/publish/").json()["state"] == \
-        "gathering_support"
+    assert (
+        api.post(f"/api/v1/proposals/{p.pk}/publish/").json()["state"]
+        == "gathering_support"
+    )
     assert api.post(f"/api/v1/proposals/{p.pk}/publish/").status_code == 409
 
 
 def test_withdraw(api, make_proposal, other_member):
     p = make_proposal()
-    assert client_for(other_member).post(
-        f"/api/v1/proposals/{p.pk}/withdraw/").status_code == 403
-    assert api.post(f"/api/v1/proposals/{p.pk}/withdraw/").json()["state"] == "withdrawn"
-    assert client_for(other_member).post(
-        f"/api/v1/proposals/{p.pk}/support/").status_code == 409
+    assert (
+        client_for(other_member).post(f"/api/v1/proposals/{p.pk}/withdraw/").status_code
+        == 403
+    )
+    assert (
+        api.post(f"/api/v1/proposals/{p.pk}/withdraw/").json()["state"] == "withdrawn"
+    )
+    assert (
+        client_for(other_member).post(f"/api/v1/proposals/{p.pk}/support/").status_code
+        == 409
+    )
 
 
 def test_amendment_flow_accept_makes_revision(api, make_proposal, other_member):
     p = make_proposal(body="Vi vill ha fler cykelbanor.")
     other = client_for(other_member)
-    resp = other.post(f"/api/v1/proposals/{p.pk}/amendments/", {
-        "original": "fler cykelbanor", "replacement": "breda, säkra cykelbanor",
-        "rationale": "Säkerhet."}, format="json")
+    resp = other.post(
+        f"/api/v1/proposals/{p.pk}/amendments/",
+        {
+            "original": "fler cykelbanor",
+            "replacement": "breda, säkra cykelbanor",
+            "rationale": "Säkerhet.",
+        },
+        format="json",
+    )
     assert resp.status_code == 201, resp.json()
     amendment = resp.json()
-    assert amendment["state"] == "open" and amendment["thread"]
+    assert amendment["state"] == "open"
+    assert amendment["thread"]
     assert Thread.objects.get(pk=amendment["thread"]).kind == "amendment"
     url = f"/api/v1/proposals/{p.pk}/amendments/{amendment['id']}"
     assert api.post(f"{url}/support/").status_code == 201
@@ -268,20 +384,32 @@ def test_amendment_flow_accept_makes_revision(api, make_proposal, other_member):
 
 def test_amendment_passage_must_be_in_text(api, make_proposal):
     p = make_proposal()
-    resp = api.post(f"/api/v1/proposals/{p.pk}/amendments/", {
-        "original": "finns inte", "replacement": "x"}, format="json")
-    assert resp.status_code == 400 and "original" in resp.json()
+    resp = api.post(
+        f"/api/v1/proposals/{p.pk}/amendments/",
+        {"original": "finns inte", "replacement": "x"},
+        format="json",
+    )
+    assert resp.status_code == 400
+    assert "original" in resp.json()
 
 
 def test_amendment_to_clause(api, make_proposal):
     p = make_proposal(clauses=["att partiet verkar för cykelbanor"])
-    resp = api.post(f"/api/v1/proposals/{p.pk}/amendments/", {
-        "target": "clause", "clause": 1, "original": "verkar för",
-        "replacement": "bygger"}, format="json")
+    resp = api.post(
+        f"/api/v1/proposals/{p.pk}/amendments/",
+        {
+            "target": "clause",
+            "clause": 1,
+            "original": "verkar för",
+            "replacement": "bygger",
+        },
+        format="json",
+    )
     assert resp.status_code == 201
     api.post(f"/api/v1/proposals/{p.pk}/amendments/{resp.json()['id']}/accept/")
     assert api.get(f"/api/v1/proposals/{p.pk}/").json()["clauses"] == [
-        "att partiet bygger cykelbanor"]
+        "att partiet bygger cykelbanor"
+    ]
 
 
 def test_alternative_joins_original_in_discussion(api, make_proposal, other_member):
@@ -289,34 +417,51 @@ def test_alternative_joins_original_in_discussion(api, make_proposal, other_memb
     client_for(other_member).post(f"/api/v1/proposals/{original.pk}/support/")
     original.refresh_from_db()
     assert original.state == State.DISCUSSION
-    resp = client_for(other_member).post("/api/v1/proposals/", {
-        "title": "Hellre bättre bussar", "alternative_to": original.pk, "publish": True},
-        format="json")
+    resp = client_for(other_member).post(
+        "/api/v1/proposals/",
+        {
+            "title": "Hellre bättre bussar",
+            "alternative_to": original.pk,
+            "publish": True,
+        },
+        format="json",
+    )
     assert resp.status_code == 201, resp.json()
     alt = resp.json()
-    assert alt["state"] == "discussion" and alt["alternative_to"] == original.pk
-    assert alt["unit"] == original.unit_id and alt["phase_ends"] == \
-        api.get(f"/api/v1/proposals/{original.pk}/").json()["phase_ends"]
+    assert alt["state"] == "discussion"
+    assert alt["alternative_to"] == original.pk
+    assert alt["unit"] == original.unit_id
+    assert (
+        alt["phase_ends"]
+        == api.get(f"/api/v1/proposals/{original.pk}/").json()["phase_ends"]
+    )
     detail = api.get(f"/api/v1/proposals/{original.pk}/").json()
     assert [a["id"] for a in detail["alternatives"]] == [alt["id"]]
 
 
 def test_alternative_only_while_in_discussion(api, make_proposal):
     original = make_proposal()  # gathering support
-    resp = api.post("/api/v1/proposals/", {"title": "Hellre bättre bussar",
-                                           "alternative_to": original.pk}, format="json")
+    resp = api.post(
+        "/api/v1/proposals/",
+        {"title": "Hellre bättre bussar", "alternative_to": original.pk},
+        format="json",
+    )
     assert resp.status_code == 409
 
 
-def test_list_filters_and_ordering(api, make_proposal, tree, topic, member, other_member,
-                                   supporters):
+def test_list_filters_and_ordering(
+    api, make_proposal, tree, topic, member, other_member, supporters
+):
     a = make_proposal(title="Första förslaget", topics=[topic])
     b = make_proposal(title="Andra förslaget")
     c = make_proposal(title="Distriktets förslag", unit=tree["district"])
     supporters(40)
     for m in supporters(2):
         client_for(m).post(f"/api/v1/proposals/{b.pk}/support/")
-    ids = lambda q: [r["id"] for r in api.get(f"/api/v1/proposals/{q}").json()["results"]]  # noqa: E731
+
+    def ids(q):
+        return [r["id"] for r in api.get(f"/api/v1/proposals/{q}").json()["results"]]
+
     assert ids("") == [c.pk, b.pk, a.pk]
     assert ids(f"?topic={topic.pk}") == [a.pk]
     assert ids(f"?unit={tree['district'].pk}") == [c.pk]
@@ -326,31 +471,41 @@ def test_list_filters_and_ordering(api, make_proposal, tree, topic, member, othe
     assert ids("?state=discussion") == [b.pk] or b.pk in ids("?state=gathering_support")
     assert ids("?followed=1") == [c.pk, b.pk, a.pk]  # authors follow their proposals
     watcher = client_for(other_member)
-    watcher.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": a.pk},
-                 format="json")
-    assert [r["id"] for r in watcher.get("/api/v1/proposals/?followed=1").json()[
-        "results"]] == [a.pk]
+    watcher.post(
+        "/api/v1/follows/",
+        {"target_kind": "proposal", "target_id": a.pk},
+        format="json",
+    )
+    assert [
+        r["id"] for r in watcher.get("/api/v1/proposals/?followed=1").json()["results"]
+    ] == [a.pk]
     move_past_deadline(a)
     assert ids("?ordering=closing_soon")[0] == a.pk
 
 
-@pytest.mark.parametrize("query", ["?state=bogus", "?ordering=random", "?unit=abc",
-                                   "?topic=1;drop"])
+@pytest.mark.parametrize(
+    "query", ["?state=bogus", "?ordering=random", "?unit=abc", "?topic=1;drop"]
+)
 def test_bad_list_parameters_are_400(api, query):
     resp = api.get(f"/api/v1/proposals/{query}")
     assert resp.status_code == 400
 
 
-def test_list_is_paginated_with_fixed_query_count(api, make_proposal, topic, supporters,
-                                                  django_assert_num_queries):
+def test_list_is_paginated_with_fixed_query_count(
+    api, make_proposal, topic, supporters, django_assert_num_queries
+):
     for i in range(30):
-        make_proposal(title=f"Förslag nummer {i}", topics=[topic],
-                      coauthors=supporters(1) if i % 3 == 0 else None)
+        make_proposal(
+            title=f"Förslag nummer {i}",
+            topics=[topic],
+            coauthors=supporters(1) if i % 3 == 0 else None,
+        )
     # token, own drafts, count, page, topics, authors — whatever the page size
     with django_assert_num_queries(6) as small:
         resp = api.get("/api/v1/proposals/?page_size=5")
     assert set(resp.json()) == {"count", "next", "previous", "results"}
-    assert len(resp.json()["results"]) == 5 and resp.json()["count"] == 30
+    assert len(resp.json()["results"]) == 5
+    assert resp.json()["count"] == 30
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(api.get("/api/v1/proposals/?page_size=25").json()["results"]) == 25
 
@@ -365,58 +520,117 @@ def test_similar_proposals(api, make_proposal):
 
 def test_follows_api(api, make_proposal, tree, other_member):
     p = make_proposal(author=other_member)
-    resp = api.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": p.pk},
-                    format="json")
+    resp = api.post(
+        "/api/v1/follows/",
+        {"target_kind": "proposal", "target_id": p.pk},
+        format="json",
+    )
     assert resp.status_code == 201
-    again = api.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": p.pk},
-                     format="json")
-    assert again.status_code == 200 and again.json()["id"] == resp.json()["id"]
-    assert api.post("/api/v1/follows/", {"target_kind": "unit",
-                                         "target_id": tree["branch"].pk},
-                    format="json").status_code == 201
+    again = api.post(
+        "/api/v1/follows/",
+        {"target_kind": "proposal", "target_id": p.pk},
+        format="json",
+    )
+    assert again.status_code == 200
+    assert again.json()["id"] == resp.json()["id"]
+    assert (
+        api.post(
+            "/api/v1/follows/",
+            {"target_kind": "unit", "target_id": tree["branch"].pk},
+            format="json",
+        ).status_code
+        == 201
+    )
     listed = api.get("/api/v1/follows/").json()
     assert listed["count"] == 2
-    assert api.post("/api/v1/follows/", {"target_kind": "planet", "target_id": 1},
-                    format="json").status_code == 400
-    assert api.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": 99999},
-                    format="json").status_code == 400
-    assert api.delete(f"/api/v1/follows/?target_kind=proposal&target_id={p.pk}"
-                      ).status_code == 204
-    assert api.delete(f"/api/v1/follows/?target_kind=proposal&target_id={p.pk}"
-                      ).status_code == 404
+    assert (
+        api.post(
+            "/api/v1/follows/", {"target_kind": "planet", "target_id": 1}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        api.post(
+            "/api/v1/follows/",
+            {"target_kind": "proposal", "target_id": 99999},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert (
+        api.delete(
+            f"/api/v1/follows/?target_kind=proposal&target_id={p.pk}"
+        ).status_code
+        == 204
+    )
+    assert (
+        api.delete(
+            f"/api/v1/follows/?target_kind=proposal&target_id={p.pk}"
+        ).status_code
+        == 404
+    )
     assert api.get("/api/v1/follows/").json()["count"] == 1
 
 
 def test_policy_inherits_and_admin_edit_is_audited(api_for, tree, admin_member, member):
     resp = api_for(member).get(f"/api/v1/units/{tree['branch'].pk}/policy/")
-    assert resp.json()["is_default"] and resp.json()["inherited"]
-    assert api_for(member).patch(f"/api/v1/units/{tree['district'].pk}/policy/",
-                                 {"discussion_days": 3}, format="json").status_code == 403
-    resp = api_for(admin_member).patch(f"/api/v1/units/{tree['district'].pk}/policy/", {
-        "discussion_days": 21, "admission_quorum": "0.25", "reason": "Beslut på stämman"},
-        format="json")
+    assert resp.json()["is_default"]
+    assert resp.json()["inherited"]
+    assert (
+        api_for(member)
+        .patch(
+            f"/api/v1/units/{tree['district'].pk}/policy/",
+            {"discussion_days": 3},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
+    resp = api_for(admin_member).patch(
+        f"/api/v1/units/{tree['district'].pk}/policy/",
+        {
+            "discussion_days": 21,
+            "admission_quorum": "0.25",
+            "reason": "Beslut på stämman",
+        },
+        format="json",
+    )
     assert resp.status_code == 200, resp.json()
     inherited = api_for(member).get(f"/api/v1/units/{tree['branch'].pk}/policy/").json()
-    assert inherited["discussion_days"] == 21 and inherited["inherited"]
+    assert inherited["discussion_days"] == 21
+    assert inherited["inherited"]
     entry = AuditEntry.objects.get(action="policy.updated")
     assert entry.reason == "Beslut på stämman"
     assert entry.data["changed"]["discussion_days"] == ["14", "21"]
-    bad = api_for(admin_member).patch(f"/api/v1/units/{tree['district'].pk}/policy/",
-                                      {"admission_quorum": "2"}, format="json")
+    bad = api_for(admin_member).patch(
+        f"/api/v1/units/{tree['district'].pk}/policy/",
+        {"admission_quorum": "2"},
+        format="json",
+    )
     assert bad.status_code == 400
 
 
-@pytest.mark.parametrize(("role", "state", "status"), [
-    ("member", "gathering_support", 201), ("member", "discussion", 201),
-    ("member", "frozen", 409), ("member", "voting", 409), ("member", "expired", 409),
-    ("outsider", "gathering_support", 403), ("outsider", "discussion", 403),
-    ("facilitator_elsewhere", "gathering_support", 403),
-])
-def test_support_permission_by_role_and_state(make_proposal, tree, supporters, role, state,
-                                              status):
+@pytest.mark.parametrize(
+    ("role", "state", "status"),
+    [
+        ("member", "gathering_support", 201),
+        ("member", "discussion", 201),
+        ("member", "frozen", 409),
+        ("member", "voting", 409),
+        ("member", "expired", 409),
+        ("outsider", "gathering_support", 403),
+        ("outsider", "discussion", 403),
+        ("facilitator_elsewhere", "gathering_support", 403),
+    ],
+)
+def test_support_permission_by_role_and_state(
+    make_proposal, tree, supporters, role, state, status
+):
     p = make_proposal()
     Proposal.objects.filter(pk=p.pk).update(state=state)
-    actor = MemberFactory(units=[tree["branch"] if role == "member" else tree["branch2"]])
+    actor = MemberFactory(
+        units=[tree["branch"] if role == "member" else tree["branch2"]]
+    )
     if role == "facilitator_elsewhere":
         give_role(actor, tree["branch2"], "facilitator")
     resp = client_for(actor).post(f"/api/v1/proposals/{p.pk}/support/")
@@ -429,24 +643,40 @@ def test_no_state_change_twice(api, make_proposal):
     assert StateChange.objects.filter(proposal=p).count() == 1
 
 
-def test_amendment_without_passage_rewrites_whole_clause(api, make_proposal, other_member):
+def test_amendment_without_passage_rewrites_whole_clause(
+    api, make_proposal, other_member
+):
     p = make_proposal(clauses=["att partiet verkar för cykelbanor", "att det går fort"])
-    resp = client_for(other_member).post(f"/api/v1/proposals/{p.pk}/amendments/", {
-        "target": "clause", "clause": 2, "replacement": "att det sker före 2030"},
-        format="json")
-    assert resp.status_code == 201 and resp.json()["original"] == "att det går fort"
-    bad = client_for(other_member).post(f"/api/v1/proposals/{p.pk}/amendments/", {
-        "target": "clause", "clause": 5, "replacement": "x"}, format="json")
-    assert bad.status_code == 400 and "clause" in bad.json()
+    resp = client_for(other_member).post(
+        f"/api/v1/proposals/{p.pk}/amendments/",
+        {"target": "clause", "clause": 2, "replacement": "att det sker före 2030"},
+        format="json",
+    )
+    assert resp.status_code == 201
+    assert resp.json()["original"] == "att det går fort"
+    bad = client_for(other_member).post(
+        f"/api/v1/proposals/{p.pk}/amendments/",
+        {"target": "clause", "clause": 5, "replacement": "x"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "clause" in bad.json()
 
 
 def test_openapi_schema_lists_proposal_endpoints(api):
     resp = api.get("/api/schema/", HTTP_ACCEPT="application/json")
     assert resp.status_code == 200
-    paths = resp.json()["paths"] if resp["Content-Type"].startswith("application/json") \
+    paths = (
+        resp.json()["paths"]
+        if resp["Content-Type"].startswith("application/json")
         else resp.content.decode()
-    for path in ["/api/v1/proposals/", "/api/v1/proposals/{id}/support/",
-                 "/api/v1/proposals/{id}/revisions/diff/", "/api/v1/follows/"]:
+    )
+    for path in [
+        "/api/v1/proposals/",
+        "/api/v1/proposals/{id}/support/",
+        "/api/v1/proposals/{id}/revisions/diff/",
+        "/api/v1/follows/",
+    ]:
         assert path in paths
 
 
@@ -458,13 +688,23 @@ def test_creating_is_throttled_reading_is_not(api, tree):
     original = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = rates
     try:
-        codes = [api.post("/api/v1/proposals/", {"title": f"Förslag nummer {i}",
-                                                 "unit": tree["branch"].pk},
-                          format="json").status_code for i in range(4)]
+        codes = [
+            api.post(
+                "/api/v1/proposals/",
+                {"title": f"Förslag nummer {i}", "unit": tree["branch"].pk},
+                format="json",
+            ).status_code
+            for i in range(4)
+        ]
         assert codes == [201, 201, 201, 429]
-        assert "detail" in api.post("/api/v1/proposals/", {"title": "Ett till förslag",
-                                                           "unit": tree["branch"].pk},
-                                    format="json").json()
+        assert (
+            "detail"
+            in api.post(
+                "/api/v1/proposals/",
+                {"title": "Ett till förslag", "unit": tree["branch"].pk},
+                format="json",
+            ).json()
+        )
         assert all(api.get("/api/v1/proposals/").status_code == 200 for _ in range(5))
     finally:
         SimpleRateThrottle.THROTTLE_RATES = original
@@ -474,14 +714,19 @@ def test_unit_filter_with_subunits(api, make_proposal, tree):
     branch = make_proposal(title="I avdelningen")
     district = make_proposal(title="I distriktet", unit=tree["district"])
     make_proposal(title="Nationellt", unit=tree["national"])
-    ids = lambda q: {r["id"] for r in api.get(f"/api/v1/proposals/{q}").json()["results"]}  # noqa: E731
+
+    def ids(q):
+        return {r["id"] for r in api.get(f"/api/v1/proposals/{q}").json()["results"]}
+
     assert ids(f"?unit={tree['district'].pk}") == {district.pk}
     assert ids(f"?unit={tree['district'].pk}&subunits=1") == {district.pk, branch.pk}
 
 
 def test_follow_accepts_kind_alias(api, make_proposal, other_member):
     p = make_proposal(author=other_member)
-    resp = api.post("/api/v1/follows/", {"kind": "proposal", "object_id": p.pk},
-                    format="json")
-    assert resp.status_code == 201 and resp.json()["target_kind"] == "proposal"
+    resp = api.post(
+        "/api/v1/follows/", {"kind": "proposal", "object_id": p.pk}, format="json"
+    )
+    assert resp.status_code == 201
+    assert resp.json()["target_kind"] == "proposal"
     assert api.post("/api/v1/follows/", {}, format="json").status_code == 400

@@ -20,18 +20,22 @@ from proposals.models import Policy, Proposal, State, StateChange, Support
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                       reason="row locks and parallel connections need PostgreSQL"),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="row locks and parallel connections need PostgreSQL",
+    ),
 ]
 WORKERS = 24
 
 
 def _members(unit, n: int, prefix: str) -> list[Member]:
-    Member.objects.bulk_create([Member(username=f"{prefix}{i}", password="!")
-                                for i in range(n)])
+    Member.objects.bulk_create(
+        [Member(username=f"{prefix}{i}", password="!") for i in range(n)]
+    )
     members = list(Member.objects.filter(username__startswith=prefix).order_by("id"))
-    Membership.objects.bulk_create([Membership(member=m, unit=unit, since=date(2024, 1, 1))
-                                    for m in members])
+    Membership.objects.bulk_create(
+        [Membership(member=m, unit=unit, since=date(2024, 1, 1)) for m in members]
+    )
     return members
 
 
@@ -41,14 +45,16 @@ def _in_thread(fn):
             return fn(*args)
         finally:
             connections.close_all()
+
     return run
 
 
 def test_200_simultaneous_supports_count_exactly_and_move_once(tree, member):
     people = _members(tree["branch"], 200, "crowd")
     Policy.objects.create(unit=tree["branch"], admission_quorum="0.5")
-    proposal = services.create_proposal(actor=member, title="Alla på en gång",
-                                        unit=tree["branch"], publish=True)
+    proposal = services.create_proposal(
+        actor=member, title="Alla på en gång", unit=tree["branch"], publish=True
+    )
     assert proposal.support_needed == 101  # 201 eligible × 0.5
     start = threading.Barrier(WORKERS)
 
@@ -71,19 +77,28 @@ def test_200_simultaneous_supports_count_exactly_and_move_once(tree, member):
     assert Support.objects.filter(proposal=proposal).count() == 200
     assert proposal.support_count == 200
     assert proposal.state == State.DISCUSSION
-    assert StateChange.objects.filter(proposal=proposal, to_state="discussion").count() == 1
-    events = list(ThreadEvent.objects.filter(thread_id=proposal.thread_id)
-                  .values_list("type", "data"))
+    assert (
+        StateChange.objects.filter(proposal=proposal, to_state="discussion").count()
+        == 1
+    )
+    events = list(
+        ThreadEvent.objects.filter(thread_id=proposal.thread_id).values_list(
+            "type", "data"
+        )
+    )
     assert sum(t == "proposal.support_changed" for t, _d in events) == 200
     assert [d["state"] for t, d in events if t == "proposal.state_changed"] == [
-        "gathering_support", "discussion"]
+        "gathering_support",
+        "discussion",
+    ]
     # Every answer is a consistent snapshot; the counts seen are 1..200, each once.
     assert sorted(body["support_count"] for _s, body in results) == list(range(1, 201))
 
 
 def test_same_member_double_click_supports_once(tree, member, other_member):
-    proposal = services.create_proposal(actor=member, title="Dubbelklick är vanligt",
-                                        unit=tree["branch"], publish=True)
+    proposal = services.create_proposal(
+        actor=member, title="Dubbelklick är vanligt", unit=tree["branch"], publish=True
+    )
     Proposal.objects.filter(pk=proposal.pk).update(support_needed=5)  # stay gathering
     start = threading.Barrier(8)
 
@@ -101,12 +116,19 @@ def test_same_member_double_click_supports_once(tree, member, other_member):
 
 
 def test_two_schedulers_at_once_move_each_proposal_once(tree, member):
-    proposals = [services.create_proposal(actor=member, title=f"Förslag {i} på schema",
-                                          unit=tree["branch"], publish=True)
-                 for i in range(60)]
+    proposals = [
+        services.create_proposal(
+            actor=member,
+            title=f"Förslag {i} på schema",
+            unit=tree["branch"],
+            publish=True,
+        )
+        for i in range(60)
+    ]
     # Half were in discussion when the machine went down for three weeks.
     Proposal.objects.filter(pk__in=[p.pk for p in proposals[:30]]).update(
-        state=State.DISCUSSION)
+        state=State.DISCUSSION
+    )
     Proposal.objects.update(phase_ends=timezone.now() - timedelta(days=21))
     start = threading.Barrier(2)
 
@@ -122,6 +144,3 @@ def test_two_schedulers_at_once_move_each_proposal_once(tree, member):
     assert Proposal.objects.filter(state=State.EXPIRED).count() == 30
     assert Proposal.objects.filter(state=State.VOTING).count() == 30
     assert StateChange.objects.filter(cause="schedule").count() == 90
-
-
-

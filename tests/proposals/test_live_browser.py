@@ -15,24 +15,39 @@ from tests.e2e.fixtures import screenshot, sign_in
 pytestmark = pytest.mark.e2e
 
 
-def _api(base: str, path: str, *, token: str | None = None, data: dict | None = None,
-         method: str | None = None) -> dict:
+def _api(
+    base: str,
+    path: str,
+    *,
+    token: str | None = None,
+    data: dict | None = None,
+    method: str | None = None,
+) -> dict:
     request = urllib.request.Request(
-        base + path, method=method or ("POST" if data is not None else "GET"),
+        base + path,
+        method=method or ("POST" if data is not None else "GET"),
         data=json.dumps(data).encode() if data is not None else None,
-        headers={"Content-Type": "application/json",
-                 **({"Authorization": f"Token {token}"} if token else {})})
+        headers={
+            "Content-Type": "application/json",
+            **({"Authorization": f"Token {token}"} if token else {}),
+        },
+    )
     with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310 — local server
         return json.loads(resp.read() or b"{}")
 
 
 def _token(base: str, username: str) -> str:
-    return _api(base, "/api/v1/auth/token/",
-                data={"username": username, "password": "demo-pass-2026"})["token"]
+    return _api(
+        base,
+        "/api/v1/auth/token/",
+        data={"username": username, "password": "demo-pass-2026"},
+    )["token"]
 
 
 def _proposal(base: str, token: str, title: str) -> dict:
-    found = _api(base, "/api/v1/proposals/?q=" + urllib.request.quote(title), token=token)
+    found = _api(
+        base, "/api/v1/proposals/?q=" + urllib.request.quote(title), token=token
+    )
     return next(p for p in found["results"] if p["title"] == title)
 
 
@@ -46,8 +61,9 @@ def test_support_count_updates_live(embedded_server, page):
     count = box.locator("[data-support-count]")
     expect(count).to_have_text(str(proposal["support_count"]))
     page.wait_for_timeout(500)  # the module connects its websocket
-    answer = _api(base, f"/api/v1/proposals/{proposal['id']}/support/", token=token,
-                  data={})
+    answer = _api(
+        base, f"/api/v1/proposals/{proposal['id']}/support/", token=token, data={}
+    )
     assert answer["support_count"] == proposal["support_count"] + 1
     expect(count).to_have_text(str(answer["support_count"]), timeout=5000)
     screenshot(page, "proposal")
@@ -65,16 +81,22 @@ def test_write_and_support_without_javascript(embedded_server, browser):
         page.get_by_label("Decision clauses").fill("att varje ny gata får träd")
         page.get_by_label("Publish now").check()
         page.get_by_role("button", name="Save").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Träd längs varje ny gata")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Träd längs varje ny gata"
+        )
         expect(page.locator("#support")).to_contain_text("needed")
         page.goto(f"{base}/proposals/?q=träd")
-        expect(page.get_by_role("link", name="Träd längs varje ny gata")).to_be_visible()
+        expect(
+            page.get_by_role("link", name="Träd längs varje ny gata")
+        ).to_be_visible()
         screenshot(page, "proposals-list")
     finally:
         context.close()
 
 
-def test_proposal_pages_have_no_serious_accessibility_violations(embedded_server, browser):
+def test_proposal_pages_have_no_serious_accessibility_violations(
+    embedded_server, browser
+):
     from tests.e2e.test_accessibility_browser import violations
 
     base = embedded_server["url"]
@@ -84,12 +106,17 @@ def test_proposal_pages_have_no_serious_accessibility_violations(embedded_server
         sign_in(page, base, "anna")
         token = _token(base, "anna")
         p = _proposal(base, token, "Gratis kollektivtrafik för alla under 20")
-        amendments = _api(base, f"/api/v1/proposals/{p['id']}/amendments/",
-                          token=token)["results"]
-        paths = [f"/proposals/{p['id']}/", f"/proposals/{p['id']}/revisions/",
-                 f"/proposals/{p['id']}/diff/?from=1&to={p['revision']}",
-                 f"/proposals/{p['id']}/amendments/{amendments[0]['id']}/",
-                 f"/units/{p['unit']}/policy/", "/proposals/?q=kollektivtrafik"]
+        amendments = _api(
+            base, f"/api/v1/proposals/{p['id']}/amendments/", token=token
+        )["results"]
+        paths = [
+            f"/proposals/{p['id']}/",
+            f"/proposals/{p['id']}/revisions/",
+            f"/proposals/{p['id']}/diff/?from=1&to={p['revision']}",
+            f"/proposals/{p['id']}/amendments/{amendments[0]['id']}/",
+            f"/units/{p['unit']}/policy/",
+            "/proposals/?q=kollektivtrafik",
+        ]
         found = {}
         for path in paths:
             assert page.goto(base + path).status == 200, path
@@ -108,15 +135,26 @@ def test_proposal_pages_have_no_serious_accessibility_violations(embedded_server
 def test_state_label_changes_live_when_quorum_is_reached(embedded_server, page):
     base = embedded_server["url"]
     anna = _token(base, "anna")
-    created = _api(base, "/api/v1/proposals/", token=anna, data={
-        "title": "Belysning i alla parker", "unit": _proposal(
-            base, anna, "Fler cykelbanor längs Ringvägen")["unit"], "publish": True})
+    created = _api(
+        base,
+        "/api/v1/proposals/",
+        token=anna,
+        data={
+            "title": "Belysning i alla parker",
+            "unit": _proposal(base, anna, "Fler cykelbanor längs Ringvägen")["unit"],
+            "publish": True,
+        },
+    )
     sign_in(page, base, "anna")
     page.goto(f"{base}/proposals/{created['id']}/")
     state = page.locator("#support [data-state]")
     expect(state).to_have_text("Gathering support")
     page.wait_for_timeout(500)
     for n in range(created["support_needed"]):
-        _api(base, f"/api/v1/proposals/{created['id']}/support/",
-             token=_token(base, f"member{1 + 12 * n:03d}"), data={})
+        _api(
+            base,
+            f"/api/v1/proposals/{created['id']}/support/",
+            token=_token(base, f"member{1 + 12 * n:03d}"),
+            data={},
+        )
     expect(state).to_have_text("In discussion", timeout=5000)

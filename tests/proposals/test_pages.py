@@ -28,7 +28,8 @@ def web_for(m):
 
 def test_list_requires_sign_in(client):
     resp = client.get("/proposals/")
-    assert resp.status_code == 302 and "/accounts/login/" in resp["Location"]
+    assert resp.status_code == 302
+    assert "/accounts/login/" in resp["Location"]
 
 
 def test_nav_has_proposals_link(web):
@@ -40,21 +41,32 @@ def test_write_and_publish_without_js(web, tree, topic, member):
     page = web.get("/proposals/new/")
     assert page.status_code == 200
     assert 'name="csrfmiddlewaretoken"' in page.content.decode()
-    resp = web.post("/proposals/new/", {
-        "title": "Fler parkbänkar i Södermalm", "body": "Sitta *ner*.",
-        "clauses": "att partiet verkar för fler bänkar\natt de ska vara gröna",
-        "unit": tree["branch"].pk, "topics": [topic.pk], "publish": "on"})
+    resp = web.post(
+        "/proposals/new/",
+        {
+            "title": "Fler parkbänkar i Södermalm",
+            "body": "Sitta *ner*.",
+            "clauses": "att partiet verkar för fler bänkar\natt de ska vara gröna",
+            "unit": tree["branch"].pk,
+            "topics": [topic.pk],
+            "publish": "on",
+        },
+    )
     assert resp.status_code == 302
     p = Proposal.objects.get()
     assert resp["Location"] == f"/proposals/{p.pk}/"
     assert p.state == State.GATHERING_SUPPORT
     assert p.clauses == ["att partiet verkar för fler bänkar", "att de ska vara gröna"]
     html = web.get(resp["Location"]).content.decode()
-    assert "Fler parkbänkar i Södermalm" in html and "<em>ner</em>" in html
-    assert "data-support-count" in html and "of" in html and "days left" in html
+    assert "Fler parkbänkar i Södermalm" in html
+    assert "<em>ner</em>" in html
+    assert "data-support-count" in html
+    assert "of" in html
+    assert "days left" in html
     assert 'property="og:title" content="Fler parkbänkar i Södermalm"' in html
     assert "/static/torget/js/proposals.js" in html
-    assert "<script>" not in html and 'style="' not in html
+    assert "<script>" not in html
+    assert 'style="' not in html
 
 
 def test_new_proposal_form_errors_are_shown(web, tree):
@@ -69,7 +81,8 @@ def test_similar_proposals_shown_while_writing(web, make_proposal):
     partial = web.get("/proposals/similar/?title=cykelbanor", HTTP_HX_REQUEST="true")
     assert "Fler cykelbanor i Stockholm" in partial.content.decode()
     no_js = web.get("/proposals/new/?title=cykelbanor").content.decode()
-    assert "Fler cykelbanor i Stockholm" in no_js and 'hx-get="/proposals/similar/"' in no_js
+    assert "Fler cykelbanor i Stockholm" in no_js
+    assert 'hx-get="/proposals/similar/"' in no_js
 
 
 def test_support_form_without_js(make_proposal, other_member, supporters):
@@ -100,7 +113,9 @@ def test_post_without_csrf_is_refused(make_proposal, member):
     p = make_proposal()
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    assert client.post(f"/proposals/{p.pk}/act/", {"action": "support"}).status_code == 403
+    assert (
+        client.post(f"/proposals/{p.pk}/act/", {"action": "support"}).status_code == 403
+    )
 
 
 def test_anonymous_share_link_gets_teaser_with_open_graph(client, make_proposal):
@@ -108,7 +123,8 @@ def test_anonymous_share_link_gets_teaser_with_open_graph(client, make_proposal)
     resp = client.get(f"/proposals/{p.pk}/")
     html = resp.content.decode()
     assert resp.status_code == 200
-    assert 'property="og:title"' in html and 'property="og:url"' in html
+    assert 'property="og:title"' in html
+    assert 'property="og:url"' in html
     assert "Vi vill bygga" not in html  # the text is for members
     draft = make_proposal(publish=False)
     assert client.get(f"/proposals/{draft.pk}/").status_code == 404
@@ -116,22 +132,30 @@ def test_anonymous_share_link_gets_teaser_with_open_graph(client, make_proposal)
 
 def test_edit_makes_revision_and_diff_page(web, make_proposal):
     p = make_proposal(body="Vi vill bygga fler cykelbanor.")
-    resp = web.post(f"/proposals/{p.pk}/edit/", {
-        "title": p.title, "body": "Vi vill bygga breda cykelbanor.",
-        "clauses": "att partiet verkar för cykelbanor", "note": "bredare"})
+    resp = web.post(
+        f"/proposals/{p.pk}/edit/",
+        {
+            "title": p.title,
+            "body": "Vi vill bygga breda cykelbanor.",
+            "clauses": "att partiet verkar för cykelbanor",
+            "note": "bredare",
+        },
+    )
     assert resp.status_code == 302
     html = web.get(f"/proposals/{p.pk}/revisions/").content.decode()
     assert "bredare" in html
     diff = web.get(f"/proposals/{p.pk}/diff/?from=1&to=2").content.decode()
-    assert "<del>fler</del>" in diff and "<ins>breda</ins>" in diff
+    assert "<del>fler</del>" in diff
+    assert "<ins>breda</ins>" in diff
     assert web.get(f"/proposals/{p.pk}/diff/?from=1&to=7").status_code == 404
 
 
 def test_edit_frozen_is_refused_with_reason(web, make_proposal):
     p = make_proposal()
     Proposal.objects.filter(pk=p.pk).update(state=State.FROZEN)
-    resp = web.post(f"/proposals/{p.pk}/edit/", {"title": "Ändrad titel", "body": "",
-                                                 "clauses": ""})
+    resp = web.post(
+        f"/proposals/{p.pk}/edit/", {"title": "Ändrad titel", "body": "", "clauses": ""}
+    )
     assert resp.status_code == 400
     assert "can no longer be edited" in resp.content.decode()
 
@@ -139,27 +163,47 @@ def test_edit_frozen_is_refused_with_reason(web, make_proposal):
 def test_amendment_pages(web, make_proposal, other_member, member):
     p = make_proposal(body="Vi vill ha fler cykelbanor.")
     client = web_for(other_member)
-    resp = client.post(f"/proposals/{p.pk}/amendments/new/", {
-        "target": "body", "original": "fler cykelbanor", "replacement": "breda cykelbanor",
-        "rationale": "Säkrare"})
+    resp = client.post(
+        f"/proposals/{p.pk}/amendments/new/",
+        {
+            "target": "body",
+            "original": "fler cykelbanor",
+            "replacement": "breda cykelbanor",
+            "rationale": "Säkrare",
+        },
+    )
     a = Amendment.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == f"/proposals/{p.pk}/amendments/{a.pk}/"
+    assert resp.status_code == 302
+    assert resp["Location"] == f"/proposals/{p.pk}/amendments/{a.pk}/"
     html = client.get(resp["Location"]).content.decode()
-    assert "<del>fler</del>" in html and "<ins>breda</ins>" in html
-    bad = client.post(f"/proposals/{p.pk}/amendments/new/", {
-        "target": "body", "original": "finns inte", "replacement": "x"})
+    assert "<del>fler</del>" in html
+    assert "<ins>breda</ins>" in html
+    bad = client.post(
+        f"/proposals/{p.pk}/amendments/new/",
+        {"target": "body", "original": "finns inte", "replacement": "x"},
+    )
     assert bad.status_code == 400
     web.post(f"/proposals/{p.pk}/amendments/{a.pk}/act/", {"action": "accept"})
     p.refresh_from_db()
-    assert p.body == "Vi vill ha breda cykelbanor." and p.revision == 2
+    assert p.body == "Vi vill ha breda cykelbanor."
+    assert p.revision == 2
 
 
 def test_coauthor_accepts_by_form(web, tree, member, other_member):
-    web.post("/proposals/new/", {"title": "Skrivet tillsammans", "unit": tree["branch"].pk,
-                                 "coauthors": other_member.username})
+    web.post(
+        "/proposals/new/",
+        {
+            "title": "Skrivet tillsammans",
+            "unit": tree["branch"].pk,
+            "coauthors": other_member.username,
+        },
+    )
     p = Proposal.objects.get()
     client = web_for(other_member)
-    assert "You are invited to co-author" in client.get(f"/proposals/{p.pk}/").content.decode()
+    assert (
+        "You are invited to co-author"
+        in client.get(f"/proposals/{p.pk}/").content.decode()
+    )
     client.post(f"/proposals/{p.pk}/act/", {"action": "accept_coauthor"})
     assert p.authorships.get(member=other_member).accepted_at is not None
 
@@ -168,8 +212,9 @@ def test_follow_button(web, make_proposal, member):
     p = make_proposal()
     web.post(f"/proposals/{p.pk}/act/", {"action": "follow"})
     assert "Stop following" in web.get(f"/proposals/{p.pk}/").content.decode()
-    ids = re.findall(r'href="/proposals/(\d+)/"',
-                     web.get("/proposals/?followed=on").content.decode())
+    ids = re.findall(
+        r'href="/proposals/(\d+)/"', web.get("/proposals/?followed=on").content.decode()
+    )
     assert ids == [str(p.pk)]
 
 
@@ -177,9 +222,11 @@ def test_list_filters_and_search_without_js(web, make_proposal, topic, tree):
     make_proposal(title="Billigare bussar på landet", topics=[topic], clauses=[])
     make_proposal(title="Nya skolor i förorten", clauses=[])
     html = web.get(f"/proposals/?topic={topic.pk}").content.decode()
-    assert "Billigare bussar" in html and "Nya skolor" not in html
+    assert "Billigare bussar" in html
+    assert "Nya skolor" not in html
     html = web.get("/proposals/?q=skolor").content.decode()
-    assert "Nya skolor" in html and "Billigare bussar" not in html
+    assert "Nya skolor" in html
+    assert "Billigare bussar" not in html
     html = web.get("/proposals/?state=bogus").content.decode()
     assert "Select a valid choice" in html
     for odd in ["?q=a%00b", "?page=999", "?page_size=abc", "?unit=x", "?q=%22%22%22"]:
@@ -187,12 +234,20 @@ def test_list_filters_and_search_without_js(web, make_proposal, topic, tree):
     assert web.get("/proposals/similar/?title=a%00b").status_code == 200
 
 
-def test_list_page_query_count_is_fixed(web, make_proposal, topic, supporters,
-                                        django_assert_num_queries,
-                                        django_assert_max_num_queries):
+def test_list_page_query_count_is_fixed(
+    web,
+    make_proposal,
+    topic,
+    supporters,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+):
     for i in range(30):
-        make_proposal(title=f"Förslag nummer {i}", topics=[topic],
-                      coauthors=supporters(1) if i % 4 == 0 else None)
+        make_proposal(
+            title=f"Förslag nummer {i}",
+            topics=[topic],
+            coauthors=supporters(1) if i % 4 == 0 else None,
+        )
     web.get("/proposals/?page_size=5")  # warm the session
     # session + user, units and topics for the filters, count, page, topics, authors
     # (the layout may add its own few); the same for any page size.
@@ -211,7 +266,9 @@ def test_atom_feed_per_unit_and_topic(client, make_proposal, topic, tree, member
     resp = client.get(f"/proposals/feed/?topic={topic.pk}")
     assert resp["Content-Type"].startswith("application/atom+xml")
     body = resp.content.decode()
-    assert "I flödet" in body and "Utanför ämnet" not in body and "Ett utkast" not in body
+    assert "I flödet" in body
+    assert "Utanför ämnet" not in body
+    assert "Ett utkast" not in body
     other = client.get(f"/proposals/feed/?unit={tree['branch2'].pk}").content.decode()
     assert "I flödet" not in other
 
@@ -219,7 +276,9 @@ def test_atom_feed_per_unit_and_topic(client, make_proposal, topic, tree, member
 def test_home_and_unit_page_show_proposals(web, make_proposal, tree):
     make_proposal(title="Syns på startsidan")
     assert "Syns på startsidan" in web.get("/").content.decode()
-    assert "Syns på startsidan" in web.get(f"/units/{tree['branch'].pk}/").content.decode()
+    assert (
+        "Syns på startsidan" in web.get(f"/units/{tree['branch'].pk}/").content.decode()
+    )
 
 
 def test_author_withdraws_and_publishes_by_form(web, make_proposal):
@@ -237,24 +296,33 @@ def test_others_cannot_edit(make_proposal, other_member):
     assert web_for(other_member).get(f"/proposals/{p.pk}/edit/").status_code == 403
 
 
-
-
 def test_policy_page_admin_changes_with_reason(tree, admin_member, member):
     from deliberation.audit.models import AuditEntry
 
     url = f"/units/{tree['branch'].pk}/policy/"
     html = web_for(member).get(url).content.decode()
-    assert "follows the default policy" in html and "Change the policy" not in html
+    assert "follows the default policy" in html
+    assert "Change the policy" not in html
     assert web_for(member).post(url, {"support_days": 1}).status_code == 403
     admin = web_for(admin_member)
-    form = {"admission_quorum": "0.2", "support_days": 10, "discussion_days": 7,
-            "freeze_days": 2, "voting_days": 5, "majority": "two_thirds",
-            "turnout_quorum": "0", "ballot": "open", "amendment_quorum": "0.05",
-            "reason": "Beslutat på årsmötet"}
+    form = {
+        "admission_quorum": "0.2",
+        "support_days": 10,
+        "discussion_days": 7,
+        "freeze_days": 2,
+        "voting_days": 5,
+        "majority": "two_thirds",
+        "turnout_quorum": "0",
+        "ballot": "open",
+        "amendment_quorum": "0.05",
+        "reason": "Beslutat på årsmötet",
+    }
     assert admin.post(url, {**form, "admission_quorum": "3"}).status_code == 400
     assert admin.post(url, form).status_code == 302
     assert "This unit has its own policy" in admin.get(url).content.decode()
-    assert AuditEntry.objects.get(action="policy.updated").reason == "Beslutat på årsmötet"
+    assert (
+        AuditEntry.objects.get(action="policy.updated").reason == "Beslutat på årsmötet"
+    )
 
 
 def test_new_proposal_defaults_to_own_branch(web, tree):
@@ -262,8 +330,9 @@ def test_new_proposal_defaults_to_own_branch(web, tree):
     assert re.search(rf'<option value="{tree["branch"].pk}" selected>', html)
 
 
-def test_support_over_time_chart_reads_without_js(make_proposal, other_member, supporters,
-                                                  member):
+def test_support_over_time_chart_reads_without_js(
+    make_proposal, other_member, supporters, member
+):
     from datetime import timedelta
 
     from proposals.models import Support
@@ -274,23 +343,30 @@ def test_support_over_time_chart_reads_without_js(make_proposal, other_member, s
     assert "Support by day" not in html  # nothing to show yet
     web_for(other_member).post(f"/proposals/{p.pk}/act/", {"action": "support"})
     html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
-    assert "<svg" not in html and "<td>1</td><td>1</td>" in html  # one day: a table
-    Proposal.objects.filter(pk=p.pk).update(published_at=p.published_at - timedelta(days=3))
+    assert "<svg" not in html
+    assert "<td>1</td><td>1</td>" in html
+    Proposal.objects.filter(pk=p.pk).update(
+        published_at=p.published_at - timedelta(days=3)
+    )
     Support.objects.update(created=p.published_at - timedelta(days=2))
     web_for(people[0]).post(f"/proposals/{p.pk}/act/", {"action": "support"})
     html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
-    assert "<svg" in html and "<polyline" in html and 'class="chart-quorum"' in html
+    assert "<svg" in html
+    assert "<polyline" in html
+    assert 'class="chart-quorum"' in html
     assert "<td>1</td><td>2</td>" in html
 
 
-def test_detail_page_query_count_does_not_grow(make_proposal, member, other_member,
-                                               supporters, django_assert_num_queries):
+def test_detail_page_query_count_does_not_grow(
+    make_proposal, member, other_member, supporters, django_assert_num_queries
+):
     from proposals import services
 
     people = supporters(10)
     p = make_proposal(body="ett två tre fyra fem sex sju åtta nio tio")
-    services.create_amendment(proposal=p, actor=other_member, original="ett",
-                              replacement="1")
+    services.create_amendment(
+        proposal=p, actor=other_member, original="ett", replacement="1"
+    )
     services.support_proposal(proposal=p, member=people[-1])
     client = web_for(member)
     client.get(f"/proposals/{p.pk}/")
@@ -300,43 +376,59 @@ def test_detail_page_query_count_does_not_grow(make_proposal, member, other_memb
     with CaptureQueriesContext(connection) as first:
         client.get(f"/proposals/{p.pk}/")
     for word, person in zip(["två", "tre", "fyra", "fem"], people, strict=False):
-        a = services.create_amendment(proposal=p, actor=person, original=word,
-                                      replacement="x")
+        a = services.create_amendment(
+            proposal=p, actor=person, original=word, replacement="x"
+        )
         services.support_amendment(amendment=a, member=other_member)
         services.support_proposal(proposal=p, member=person)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(f"/proposals/{p.pk}/")
 
 
-def test_edit_changes_topics_and_author_filter_is_named(web, make_proposal, topic, member):
+def test_edit_changes_topics_and_author_filter_is_named(
+    web, make_proposal, topic, member
+):
     p = make_proposal()
-    web.post(f"/proposals/{p.pk}/edit/", {"title": p.title, "body": p.body,
-                                          "clauses": "\n".join(p.clauses),
-                                          "topics": [topic.pk]})
+    web.post(
+        f"/proposals/{p.pk}/edit/",
+        {
+            "title": p.title,
+            "body": p.body,
+            "clauses": "\n".join(p.clauses),
+            "topics": [topic.pk],
+        },
+    )
     assert list(p.topics.all()) == [topic]
     html = web.get(f"/proposals/?author={member.pk}").content.decode()
     assert f"Proposals by {member.display_name}" in html
 
 
-def test_timeline_shows_past_current_and_planned_phases(make_proposal, other_member,
-                                                         member):
+def test_timeline_shows_past_current_and_planned_phases(
+    make_proposal, other_member, member
+):
     from proposals import services
 
     p = services.support_proposal(proposal=make_proposal(), member=other_member)
     html = web_for(member).get(f"/proposals/{p.pk}/").content.decode()
-    section = html[html.index('id="timeline-h"'):html.index('id="hist-h"')]
+    section = html[html.index('id="timeline-h"') : html.index('id="hist-h"')]
     assert section.count('class="timeline-done"') == 1
     assert 'class="timeline-current" aria-current="step"' in section
     assert section.count('class="timeline-planned"') == 2
-    assert "now, until" in section and "if on schedule" in section
+    assert "now, until" in section
+    assert "if on schedule" in section
 
 
 def test_list_page_subunits_checkbox(web, make_proposal, tree):
     make_proposal(title="Avdelningens förslag")
     unit = tree["municipality"].pk
-    assert "Avdelningens förslag" not in web.get(f"/proposals/?unit={unit}").content.decode()
-    assert "Avdelningens förslag" in web.get(
-        f"/proposals/?unit={unit}&subunits=on").content.decode()
+    assert (
+        "Avdelningens förslag"
+        not in web.get(f"/proposals/?unit={unit}").content.decode()
+    )
+    assert (
+        "Avdelningens förslag"
+        in web.get(f"/proposals/?unit={unit}&subunits=on").content.decode()
+    )
 
 
 def test_one_url_per_action_for_plain_forms(make_proposal, other_member, supporters):
@@ -347,8 +439,10 @@ def test_one_url_per_action_for_plain_forms(make_proposal, other_member, support
     assert f'action="/proposals/{p.pk}/support/"' in html
     assert client.post(f"/proposals/{p.pk}/support/").status_code == 302
     assert Support.objects.filter(proposal=p, member=other_member).exists()
-    assert f'action="/proposals/{p.pk}/unsupport/"' in client.get(
-        f"/proposals/{p.pk}/").content.decode()
+    assert (
+        f'action="/proposals/{p.pk}/unsupport/"'
+        in client.get(f"/proposals/{p.pk}/").content.decode()
+    )
     client.post(f"/proposals/{p.pk}/unsupport/")
     assert not Support.objects.exists()
     assert client.get(f"/proposals/{p.pk}/support/").status_code == 405

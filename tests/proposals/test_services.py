@@ -26,8 +26,11 @@ pytestmark = pytest.mark.django_db
 
 
 def states(p) -> list[tuple[str, str, str]]:
-    return list(StateChange.objects.filter(proposal=p).order_by("id")
-                .values_list("from_state", "to_state", "cause"))
+    return list(
+        StateChange.objects.filter(proposal=p)
+        .order_by("id")
+        .values_list("from_state", "to_state", "cause")
+    )
 
 
 def test_beat_entry_is_registered():
@@ -41,7 +44,8 @@ def test_expires_when_quorum_not_reached_in_time(make_proposal, supporters):
     move_past_deadline(p)
     assert tasks.advance_schedule.delay().get() == 1
     p.refresh_from_db()
-    assert p.state == State.EXPIRED and p.closed_at is not None
+    assert p.state == State.EXPIRED
+    assert p.closed_at is not None
     assert states(p)[-1] == ("gathering_support", "expired", "schedule")
 
 
@@ -63,8 +67,10 @@ def test_full_schedule_dates_each_step_when_it_was_due(make_proposal, other_memb
     p.refresh_from_db()
     assert p.state == State.VOTING
     changes = list(StateChange.objects.filter(proposal=p).order_by("at", "id"))
-    assert [(c.to_state, c.cause) for c in changes[-2:]] == [("frozen", "schedule"),
-                                                             ("voting", "schedule")]
+    assert [(c.to_state, c.cause) for c in changes[-2:]] == [
+        ("frozen", "schedule"),
+        ("voting", "schedule"),
+    ]
     assert changes[-2].at == ends
     assert changes[-1].at == ends + timedelta(days=policy.freeze_days)
     assert p.phase_ends == changes[-1].at + timedelta(days=policy.voting_days)
@@ -83,8 +89,9 @@ def test_catch_up_from_gathering_never_skips_quorum(make_proposal):
     assert p.state == State.EXPIRED
 
 
-def test_running_the_task_twice_changes_nothing_more(make_proposal, other_member,
-                                                     django_capture_on_commit_callbacks):
+def test_running_the_task_twice_changes_nothing_more(
+    make_proposal, other_member, django_capture_on_commit_callbacks
+):
     p = services.support_proposal(proposal=make_proposal(), member=other_member)
     move_past_deadline(p)
     first = tasks.advance_schedule.delay().get()
@@ -93,16 +100,19 @@ def test_running_the_task_twice_changes_nothing_more(make_proposal, other_member
     assert [s[1] for s in states(p)] == ["gathering_support", "discussion", "frozen"]
 
 
-def test_state_change_event_after_commit_is_json(make_proposal, other_member,
-                                                 django_capture_on_commit_callbacks):
+def test_state_change_event_after_commit_is_json(
+    make_proposal, other_member, django_capture_on_commit_callbacks
+):
     p = make_proposal()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.support_proposal(proposal=p, member=other_member)
     assert len(callbacks) == 2  # published only after commit: state, then support
     events = list(ThreadEvent.objects.filter(thread_id=p.thread_id).order_by("seq"))
     message = json.loads(json.dumps(events[-2].as_message()))
-    assert message["type"] == "proposal.state_changed" and message["id"] == p.pk
-    assert message["data"]["state"] == "discussion" and message["data"]["cause"] == "support"
+    assert message["type"] == "proposal.state_changed"
+    assert message["id"] == p.pk
+    assert message["data"]["state"] == "discussion"
+    assert message["data"]["cause"] == "support"
     support = events[-1].as_message()
     assert support["type"] == "proposal.support_changed"
     assert support["data"]["support_count"] == 1
@@ -113,20 +123,28 @@ def test_a_state_is_entered_once_even_if_forced(make_proposal, other_member):
     locked = Proposal.objects.get(pk=p.pk)
     locked.state = State.GATHERING_SUPPORT  # a stale copy tries the same move again
     with pytest.raises(Conflict):
-        services._transition(locked, State.DISCUSSION, at=timezone.now(),
-                             cause="support")
+        services._transition(
+            locked, State.DISCUSSION, at=timezone.now(), cause="support"
+        )
     assert StateChange.objects.filter(proposal=p, to_state="discussion").count() == 1
 
 
 def test_withdraw_support_keeps_discussion(make_proposal, other_member):
     p = services.support_proposal(proposal=make_proposal(), member=other_member)
     p = services.withdraw_support(proposal=p, member=other_member)
-    assert p.state == State.DISCUSSION and p.support_count == 0
+    assert p.state == State.DISCUSSION
+    assert p.support_count == 0
 
 
-def test_policy_of_nearest_ancestor_is_used(tree, admin_member, make_proposal, supporters):
-    services.set_unit_policy(actor=admin_member, unit=tree["municipality"],
-                             support_days=5, admission_quorum="0.5")
+def test_policy_of_nearest_ancestor_is_used(
+    tree, admin_member, make_proposal, supporters
+):
+    services.set_unit_policy(
+        actor=admin_member,
+        unit=tree["municipality"],
+        support_days=5,
+        admission_quorum="0.5",
+    )
     supporters(9)
     p = make_proposal()
     assert p.policy.unit_id == tree["municipality"].pk
@@ -142,12 +160,15 @@ def test_only_admins_set_policy(tree, member):
 
 
 def test_freeze_sends_supported_amendments_to_vote_and_lapses_the_rest(
-        make_proposal, member, other_member, supporters):
+    make_proposal, member, other_member, supporters
+):
     p = make_proposal(body="Vi vill ha fler cykelbanor och bussar.")
-    supported = services.create_amendment(proposal=p, actor=other_member,
-                                          original="fler", replacement="breda")
-    ignored = services.create_amendment(proposal=p, actor=other_member,
-                                        original="bussar", replacement="spårvagnar")
+    supported = services.create_amendment(
+        proposal=p, actor=other_member, original="fler", replacement="breda"
+    )
+    ignored = services.create_amendment(
+        proposal=p, actor=other_member, original="bussar", replacement="spårvagnar"
+    )
     services.support_amendment(amendment=supported, member=member)
     p = services.support_proposal(proposal=p, member=other_member)
     move_past_deadline(p)
@@ -160,33 +181,52 @@ def test_freeze_sends_supported_amendments_to_vote_and_lapses_the_rest(
 
 def test_stale_amendment_cannot_be_accepted(make_proposal, member, other_member):
     p = make_proposal(body="Vi vill ha fler cykelbanor.")
-    amendment = services.create_amendment(proposal=p, actor=other_member,
-                                           original="fler", replacement="breda")
-    services.update_proposal(proposal=p, actor=member, body="Vi vill ha många cykelbanor.")
+    amendment = services.create_amendment(
+        proposal=p, actor=other_member, original="fler", replacement="breda"
+    )
+    services.update_proposal(
+        proposal=p, actor=member, body="Vi vill ha många cykelbanor."
+    )
     with pytest.raises(Conflict):
         services.accept_amendment(amendment=amendment, actor=member)
 
 
 def test_alternatives_freeze_with_their_original(make_proposal, other_member, member):
     original = services.support_proposal(proposal=make_proposal(), member=other_member)
-    alt = services.create_proposal(actor=other_member, title="Hellre fler bussar",
-                                   alternative_to=original, publish=True)
+    alt = services.create_proposal(
+        actor=other_member,
+        title="Hellre fler bussar",
+        alternative_to=original,
+        publish=True,
+    )
     move_past_deadline(original)
     Proposal.objects.filter(pk=alt.pk).update(
-        phase_ends=Proposal.objects.get(pk=original.pk).phase_ends)
+        phase_ends=Proposal.objects.get(pk=original.pk).phase_ends
+    )
     services.advance_due_proposals()
-    assert set(Proposal.objects.filter(pk__in=[original.pk, alt.pk])
-               .values_list("state", flat=True)) == {State.FROZEN}
-    assert states(alt)[-2:] == [("gathering_support", "discussion", "alternative"),
-                                ("discussion", "frozen", "schedule")]
+    assert set(
+        Proposal.objects.filter(pk__in=[original.pk, alt.pk]).values_list(
+            "state", flat=True
+        )
+    ) == {State.FROZEN}
+    assert states(alt)[-2:] == [
+        ("gathering_support", "discussion", "alternative"),
+        ("discussion", "frozen", "schedule"),
+    ]
 
 
 def test_authors_follow_their_proposal(make_proposal, member, other_member):
     from deliberation.notifications.models import Follow
 
     p = make_proposal(coauthors=[other_member])
-    follows = lambda: set(Follow.objects.filter(  # noqa: E731
-        target_kind="proposal", target_id=p.pk).values_list("member_id", flat=True))
+
+    def follows():
+        return set(
+            Follow.objects.filter(target_kind="proposal", target_id=p.pk).values_list(
+                "member_id", flat=True
+            )
+        )
+
     assert follows() == {member.pk}
     services.accept_coauthorship(proposal=p, member=other_member)
     assert follows() == {member.pk, other_member.pk}
@@ -206,13 +246,19 @@ def test_management_command_advances_due_proposals(make_proposal):
     assert p.state == State.EXPIRED
 
 
-def test_one_inconsistent_proposal_does_not_block_the_schedule(make_proposal, other_member,
-                                                               caplog):
+def test_one_inconsistent_proposal_does_not_block_the_schedule(
+    make_proposal, other_member, caplog
+):
     broken = services.support_proposal(proposal=make_proposal(), member=other_member)
     fine = make_proposal(title="Ett annat förslag")
     # Someone edited the database by hand: it claims to have been frozen already.
-    StateChange.objects.create(proposal=broken, from_state="discussion", to_state="frozen",
-                               at=timezone.now(), cause="schedule")
+    StateChange.objects.create(
+        proposal=broken,
+        from_state="discussion",
+        to_state="frozen",
+        at=timezone.now(),
+        cause="schedule",
+    )
     move_past_deadline(broken)
     move_past_deadline(fine)
     assert services.advance_due_proposals() == 1
@@ -225,15 +271,22 @@ def test_one_inconsistent_proposal_does_not_block_the_schedule(make_proposal, ot
 def test_voting_hooks_group_and_amendments(make_proposal, member, other_member):
     from proposals import selectors
 
-    original = services.support_proposal(proposal=make_proposal(body="Fler bussar."),
-                                         member=other_member)
-    amendment = services.create_amendment(proposal=original, actor=other_member,
-                                          original="Fler", replacement="Elektriska")
+    original = services.support_proposal(
+        proposal=make_proposal(body="Fler bussar."), member=other_member
+    )
+    amendment = services.create_amendment(
+        proposal=original, actor=other_member, original="Fler", replacement="Elektriska"
+    )
     services.support_amendment(amendment=amendment, member=member)
-    alt = services.create_proposal(actor=other_member, title="Hellre spårvagnar",
-                                   alternative_to=original, publish=True)
-    services.create_proposal(actor=other_member, title="Ett utkast till alternativ",
-                             alternative_to=original)
+    alt = services.create_proposal(
+        actor=other_member,
+        title="Hellre spårvagnar",
+        alternative_to=original,
+        publish=True,
+    )
+    services.create_proposal(
+        actor=other_member, title="Ett utkast till alternativ", alternative_to=original
+    )
     assert [p.pk for p in selectors.ballot_group(alt)] == [original.pk, alt.pk]
     move_past_deadline(original)
     services.advance_due_proposals()

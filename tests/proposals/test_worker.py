@@ -20,9 +20,13 @@ pytestmark = [
     # the test process runs tasks eagerly; send_task goes to the broker regardless
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not (os.environ.get("DATABASE_URL", "").startswith("postgres")
-                            and os.environ.get("REDIS_URL")),
-                       reason="a worker process needs PostgreSQL and Redis"),
+    pytest.mark.skipif(
+        not (
+            os.environ.get("DATABASE_URL", "").startswith("postgres")
+            and os.environ.get("REDIS_URL")
+        ),
+        reason="a worker process needs PostgreSQL and Redis",
+    ),
 ]
 
 
@@ -33,13 +37,32 @@ def test_worker_runs_the_schedule_task(make_proposal, tmp_path):
     broker = os.environ["REDIS_URL"]
     env = clean_env(
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        REDIS_URL=broker, CELERY_BROKER_URL=broker,
-        CHANNEL_PREFIX=os.environ.get("CHANNEL_PREFIX", "torget"))
+        REDIS_URL=broker,
+        CELERY_BROKER_URL=broker,
+        CHANNEL_PREFIX=os.environ.get("CHANNEL_PREFIX", "torget"),
+    )
     queue = f"proposals-test-{os.getpid()}"
-    worker = Process([sys.executable, "-m", "celery", "-A", "deliberation", "worker",
-                      "--pool", "solo", "-Q", queue, "-l", "info", "--without-gossip",
-                      "--without-mingle", "--without-heartbeat"],
-                     env, tmp_path / "worker.log").start()
+    worker = Process(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "deliberation",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "-l",
+            "info",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env,
+        tmp_path / "worker.log",
+    ).start()
     try:
         app.send_task("proposals.advance_schedule", queue=queue)
         deadline = time.monotonic() + 30
@@ -48,7 +71,8 @@ def test_worker_runs_the_schedule_task(make_proposal, tmp_path):
                 break
             time.sleep(0.2)
         assert Proposal.objects.get(pk=p.pk).state == State.EXPIRED, worker.output()
-        assert StateChange.objects.get(proposal=p, to_state="expired").cause == "schedule"
+        assert (
+            StateChange.objects.get(proposal=p, to_state="expired").cause == "schedule"
+        )
     finally:
         worker.stop()
-

@@ -10,14 +10,27 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor", "action", "unit", "target_type", "target_id",
-                  "summary", "reason", "data"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "unit",
+            "target_type",
+            "target_id",
+            "summary",
+            "reason",
+            "data",
+        ]
 
     def get_actor(self, obj) -> dict | None:
         if obj.actor is None:
             return None
-        return {"id": obj.actor.pk, "username": obj.actor.username,
-                "name": obj.actor.display_name}
+        return {
+            "id": obj.actor.pk,
+            "username": obj.actor.username,
+            "name": obj.actor.display_name,
+        }
 
 
 class AuditLogView(generics.ListAPIView):

@@ -23,8 +23,19 @@ class ThreadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Thread
-        fields = ["id", "title", "unit", "kind", "created_by", "created", "last_seq",
-                  "comment_count", "last_activity", "live_now", "url"]
+        fields = [
+            "id",
+            "title",
+            "unit",
+            "kind",
+            "created_by",
+            "created",
+            "last_seq",
+            "comment_count",
+            "last_activity",
+            "live_now",
+            "url",
+        ]
 
     def get_live_now(self, obj) -> bool:
         return bool(getattr(obj, "live_now", False))
@@ -54,9 +65,25 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "thread", "parent", "depth", "author", "stance", "body", "body_html",
-                  "seq", "created", "edited", "deleted", "hidden", "hidden_reason",
-                  "reactions", "reaction_total", "my_reactions"]
+        fields = [
+            "id",
+            "thread",
+            "parent",
+            "depth",
+            "author",
+            "stance",
+            "body",
+            "body_html",
+            "seq",
+            "created",
+            "edited",
+            "deleted",
+            "hidden",
+            "hidden_reason",
+            "reactions",
+            "reaction_total",
+            "my_reactions",
+        ]
 
     def get_author(self, obj) -> dict:
         return author_payload(obj.author)
@@ -80,13 +107,16 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    stance = serializers.ChoiceField(choices=Stance.choices, required=False,
-                                     default=Stance.NEUTRAL)
+    stance = serializers.ChoiceField(
+        choices=Stance.choices, required=False, default=Stance.NEUTRAL
+    )
     parent = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class CommentEditSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False)
+    body = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, required=False
+    )
     stance = serializers.ChoiceField(choices=Stance.choices, required=False)
 
 
@@ -99,16 +129,27 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class DecideSerializer(serializers.Serializer):
-    ALIASES = {"upheld": AppealOutcome.UPHELD, "uphold": AppealOutcome.UPHELD,
-               "reject": AppealOutcome.UPHELD, "rejected": AppealOutcome.UPHELD,
-               "deny": AppealOutcome.UPHELD, "denied": AppealOutcome.UPHELD,
-               "keep": AppealOutcome.UPHELD, "keep_hidden": AppealOutcome.UPHELD,
-               "approve": AppealOutcome.GRANTED, "approved": AppealOutcome.GRANTED,
-               "unhide": AppealOutcome.GRANTED,
-               "granted": AppealOutcome.GRANTED, "grant": AppealOutcome.GRANTED,
-               "accept": AppealOutcome.GRANTED, "accepted": AppealOutcome.GRANTED,
-               "overturn": AppealOutcome.GRANTED, "overturned": AppealOutcome.GRANTED,
-               "restore": AppealOutcome.GRANTED, "restored": AppealOutcome.GRANTED}
+    ALIASES = {
+        "upheld": AppealOutcome.UPHELD,
+        "uphold": AppealOutcome.UPHELD,
+        "reject": AppealOutcome.UPHELD,
+        "rejected": AppealOutcome.UPHELD,
+        "deny": AppealOutcome.UPHELD,
+        "denied": AppealOutcome.UPHELD,
+        "keep": AppealOutcome.UPHELD,
+        "keep_hidden": AppealOutcome.UPHELD,
+        "approve": AppealOutcome.GRANTED,
+        "approved": AppealOutcome.GRANTED,
+        "unhide": AppealOutcome.GRANTED,
+        "granted": AppealOutcome.GRANTED,
+        "grant": AppealOutcome.GRANTED,
+        "accept": AppealOutcome.GRANTED,
+        "accepted": AppealOutcome.GRANTED,
+        "overturn": AppealOutcome.GRANTED,
+        "overturned": AppealOutcome.GRANTED,
+        "restore": AppealOutcome.GRANTED,
+        "restored": AppealOutcome.GRANTED,
+    }
     outcome = serializers.CharField(required=False)
     decision = serializers.CharField(required=False)
     reason = serializers.CharField(max_length=1000)
@@ -117,7 +158,8 @@ class DecideSerializer(serializers.Serializer):
         raw = (attrs.get("outcome") or attrs.get("decision") or "").strip().lower()
         if raw not in self.ALIASES:
             raise serializers.ValidationError(
-                {"outcome": ["Choose “upheld” (stays hidden) or “granted” (restored)."]})
+                {"outcome": ["Choose “upheld” (stays hidden) or “granted” (restored)."]}
+            )
         attrs["outcome"] = self.ALIASES[raw]
         return attrs
 
@@ -145,8 +187,17 @@ class ModerationActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ModerationAction
-        fields = ["id", "kind", "comment", "thread", "thread_title", "unit", "moderator",
-                  "reason", "created"]
+        fields = [
+            "id",
+            "kind",
+            "comment",
+            "thread",
+            "thread_title",
+            "unit",
+            "moderator",
+            "reason",
+            "created",
+        ]
 
     def get_moderator(self, obj) -> dict:
         return author_payload(obj.moderator)
@@ -155,8 +206,18 @@ class ModerationActionSerializer(serializers.ModelSerializer):
 class AppealSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appeal
-        fields = ["id", "comment", "author", "hidden_by", "reason", "created", "decided_by",
-                  "decided", "outcome", "decision_reason"]
+        fields = [
+            "id",
+            "comment",
+            "author",
+            "hidden_by",
+            "reason",
+            "created",
+            "decided_by",
+            "decided",
+            "outcome",
+            "decision_reason",
+        ]
 
 
 class LiveSessionSerializer(serializers.ModelSerializer):
@@ -166,8 +227,20 @@ class LiveSessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LiveSession
-        fields = ["id", "thread", "unit", "facilitator", "title", "agenda", "starts", "ends",
-                  "live", "closed", "minutes", "minutes_html"]
+        fields = [
+            "id",
+            "thread",
+            "unit",
+            "facilitator",
+            "title",
+            "agenda",
+            "starts",
+            "ends",
+            "live",
+            "closed",
+            "minutes",
+            "minutes_html",
+        ]
 
     def get_facilitator(self, obj) -> dict:
         return author_payload(obj.facilitator)
@@ -183,23 +256,34 @@ class LiveSessionInputSerializer(serializers.Serializer):
     """`starts`/`ends` (also accepted: `starts_at`/`ends_at`, `start`/`end`), or
     `duration_minutes` (default 60); `title` defaults to the agenda's first line."""
 
-    ALIASES = {"starts_at": "starts", "start": "starts", "scheduled_for": "starts",
-               "ends_at": "ends", "end": "ends"}
+    ALIASES = {
+        "starts_at": "starts",
+        "start": "starts",
+        "scheduled_for": "starts",
+        "ends_at": "ends",
+        "end": "ends",
+    }
     unit = serializers.IntegerField()
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                  default="")
-    agenda = serializers.CharField(required=False, allow_blank=True, default="",
-                                   max_length=5000)
+    title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    agenda = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
     starts = serializers.DateTimeField()
     ends = serializers.DateTimeField(required=False)
-    duration_minutes = serializers.IntegerField(required=False, min_value=5,
-                                                max_value=24 * 60)
+    duration_minutes = serializers.IntegerField(
+        required=False, min_value=5, max_value=24 * 60
+    )
     thread = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def to_internal_value(self, data):
         if hasattr(data, "items"):
-            data = {self.ALIASES.get(k, k): v for k, v in data.items()
-                    if not (k in self.ALIASES and self.ALIASES[k] in data)}
+            data = {
+                self.ALIASES.get(k, k): v
+                for k, v in data.items()
+                if not (k in self.ALIASES and self.ALIASES[k] in data)
+            }
         return super().to_internal_value(data)
 
     def validate(self, attrs):
@@ -210,7 +294,8 @@ class LiveSessionInputSerializer(serializers.Serializer):
             attrs["title"] = (first[0] if first else "Live session")[:200]
         if not attrs.get("ends"):
             attrs["ends"] = attrs["starts"] + timedelta(
-                minutes=attrs.get("duration_minutes") or 60)
+                minutes=attrs.get("duration_minutes") or 60
+            )
         return attrs
 
 

@@ -5,30 +5,68 @@ from . import views
 urlpatterns = [
     path("threads/", views.ThreadListView.as_view(), name="api-threads"),
     path("threads/<int:pk>/", views.ThreadDetailView.as_view(), name="api-thread"),
-    path("threads/<int:pk>/comments/", views.ThreadCommentsView.as_view(),
-         name="api-thread-comments"),
-    path("threads/<int:pk>/arguments/", views.ThreadArgumentsView.as_view(),
-         name="api-thread-arguments"),
+    path(
+        "threads/<int:pk>/comments/",
+        views.ThreadCommentsView.as_view(),
+        name="api-thread-comments",
+    ),
+    path(
+        "threads/<int:pk>/arguments/",
+        views.ThreadArgumentsView.as_view(),
+        name="api-thread-arguments",
+    ),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="api-comment"),
-    path("comments/<int:pk>/history/", views.CommentHistoryView.as_view(),
-         name="api-comment-history"),
-    path("comments/<int:pk>/reactions/", views.CommentReactionsView.as_view(),
-         name="api-comment-reactions"),
-    path("comments/<int:pk>/flags/", views.CommentFlagsView.as_view(),
-         name="api-comment-flags"),
-    path("comments/<int:pk>/hide/", views.CommentHideView.as_view(), name="api-comment-hide"),
-    path("comments/<int:pk>/restore/", views.CommentRestoreView.as_view(),
-         name="api-comment-restore"),
-    path("comments/<int:pk>/appeal/", views.CommentAppealView.as_view(),
-         name="api-comment-appeal"),
+    path(
+        "comments/<int:pk>/history/",
+        views.CommentHistoryView.as_view(),
+        name="api-comment-history",
+    ),
+    path(
+        "comments/<int:pk>/reactions/",
+        views.CommentReactionsView.as_view(),
+        name="api-comment-reactions",
+    ),
+    path(
+        "comments/<int:pk>/flags/",
+        views.CommentFlagsView.as_view(),
+        name="api-comment-flags",
+    ),
+    path(
+        "comments/<int:pk>/hide/",
+        views.CommentHideView.as_view(),
+        name="api-comment-hide",
+    ),
+    path(
+        "comments/<int:pk>/restore/",
+        views.CommentRestoreView.as_view(),
+        name="api-comment-restore",
+    ),
+    path(
+        "comments/<int:pk>/appeal/",
+        views.CommentAppealView.as_view(),
+        name="api-comment-appeal",
+    ),
     path("flags/", views.OpenFlagListView.as_view(), name="api-flags"),
     path("appeals/", views.AppealListView.as_view(), name="api-appeals"),
-    path("appeals/<int:pk>/decide/", views.AppealDecideView.as_view(),
-         name="api-appeal-decide"),
-    path("moderation-log/", views.ModerationLogView.as_view(), name="api-moderation-log"),
-    path("live-sessions/", views.LiveSessionListView.as_view(), name="api-live-sessions"),
-    path("live-sessions/<int:pk>/", views.LiveSessionDetailView.as_view(),
-         name="api-live-session"),
-    path("live-sessions/<int:pk>/close/", views.LiveSessionCloseView.as_view(),
-         name="api-live-session-close"),
+    path(
+        "appeals/<int:pk>/decide/",
+        views.AppealDecideView.as_view(),
+        name="api-appeal-decide",
+    ),
+    path(
+        "moderation-log/", views.ModerationLogView.as_view(), name="api-moderation-log"
+    ),
+    path(
+        "live-sessions/", views.LiveSessionListView.as_view(), name="api-live-sessions"
+    ),
+    path(
+        "live-sessions/<int:pk>/",
+        views.LiveSessionDetailView.as_view(),
+        name="api-live-session",
+    ),
+    path(
+        "live-sessions/<int:pk>/close/",
+        views.LiveSessionCloseView.as_view(),
+        name="api-live-session-close",
+    ),
 ]

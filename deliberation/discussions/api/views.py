@@ -36,23 +36,40 @@ from .serializers import (
     ThreadSerializer,
 )
 
-ARGUMENTS = inline_serializer("Arguments", {
-    "thread": drf_serializers.IntegerField(),
-    "for": CommentSerializer(many=True), "against": CommentSerializer(many=True)})
-REACTIONS = inline_serializer("ReactionCounts", {
-    "id": drf_serializers.IntegerField(), "reactions": drf_serializers.DictField(),
-    "reaction_total": drf_serializers.IntegerField(),
-    "my_reactions": drf_serializers.ListField(child=drf_serializers.CharField())})
-HISTORY = inline_serializer("CommentHistory", {
-    "id": drf_serializers.IntegerField(), "history": drf_serializers.ListField(
-        child=drf_serializers.DictField())})
+ARGUMENTS = inline_serializer(
+    "Arguments",
+    {
+        "thread": drf_serializers.IntegerField(),
+        "for": CommentSerializer(many=True),
+        "against": CommentSerializer(many=True),
+    },
+)
+REACTIONS = inline_serializer(
+    "ReactionCounts",
+    {
+        "id": drf_serializers.IntegerField(),
+        "reactions": drf_serializers.DictField(),
+        "reaction_total": drf_serializers.IntegerField(),
+        "my_reactions": drf_serializers.ListField(child=drf_serializers.CharField()),
+    },
+)
+HISTORY = inline_serializer(
+    "CommentHistory",
+    {
+        "id": drf_serializers.IntegerField(),
+        "history": drf_serializers.ListField(child=drf_serializers.DictField()),
+    },
+)
 
 
 class RateLimitAware:
     def handle_exception(self, exc):
         if isinstance(exc, services.RateLimited):
-            return Response({"detail": str(exc), "code": exc.code}, status=429,
-                            headers={"Retry-After": str(exc.wait)})
+            return Response(
+                {"detail": str(exc), "code": exc.code},
+                status=429,
+                headers={"Retry-After": str(exc.wait)},
+            )
         return super().handle_exception(exc)
 
 
@@ -74,8 +91,10 @@ def comment_response(request, comment, status_code=200) -> Response:
     thread = Thread.objects.select_related("unit").get(pk=comment.thread_id)
     selectors.present_comments([comment], request.user, thread)
     reacted = selectors.my_reactions(request.user, [comment.pk])
-    return Response(CommentSerializer(comment, context={"reacted": reacted}).data,
-                    status=status_code)
+    return Response(
+        CommentSerializer(comment, context={"reacted": reacted}).data,
+        status=status_code,
+    )
 
 
 class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
@@ -89,8 +108,10 @@ class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
             return Thread.objects.none()
         if not perms.is_member(self.request.user):
             raise PermissionDenied(_("Only members can read discussions."))
-        return selectors.list_threads(unit_id=_int_param(self.request, "unit"),
-                                      kind=self.request.query_params.get("kind") or None)
+        return selectors.list_threads(
+            unit_id=_int_param(self.request, "unit"),
+            kind=self.request.query_params.get("kind") or None,
+        )
 
     @extend_schema(request=ThreadInputSerializer, responses={201: ThreadSerializer})
     def create(self, request, *args, **kwargs):
@@ -100,11 +121,18 @@ class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
         if unit is None:
             return Response({"unit": [_("No such unit.")]}, status=400)
         thread, created = create_once(
-            member=request.user, key=request_key(request), model=Thread,
-            create=lambda: services.open_thread(title=data.validated_data["title"],
-                                                unit=unit, actor=request.user))
-        return Response(ThreadSerializer(selectors.get_thread(thread.pk)).data, status=201,
-                        headers=replay_headers(created))
+            member=request.user,
+            key=request_key(request),
+            model=Thread,
+            create=lambda: services.open_thread(
+                title=data.validated_data["title"], unit=unit, actor=request.user
+            ),
+        )
+        return Response(
+            ThreadSerializer(selectors.get_thread(thread.pk)).data,
+            status=201,
+            headers=replay_headers(created),
+        )
 
 
 class ThreadDetailView(generics.RetrieveAPIView):
@@ -131,9 +159,16 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
             return Comment.objects.none()
         return selectors.comments_of(self.get_thread().pk)
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "view", str, enum=["arguments"],
-        description="`arguments`: {\"for\": [...], \"against\": [...]} instead of the list")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "view",
+                str,
+                enum=["arguments"],
+                description='`arguments`: {"for": [...], "against": [...]} instead of the list',
+            )
+        ]
+    )
     def list(self, request, *args, **kwargs):
         thread = self.get_thread()
         if request.query_params.get("view") == "arguments":
@@ -150,9 +185,13 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
         data = CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment, created = create_once(
-            member=request.user, key=request_key(request), model=Comment,
-            create=lambda: services.post_comment(thread=thread, author=request.user,
-                                                 **data.validated_data))
+            member=request.user,
+            key=request_key(request),
+            model=Comment,
+            create=lambda: services.post_comment(
+                thread=thread, author=request.user, **data.validated_data
+            ),
+        )
         response = comment_response(request, comment, status.HTTP_201_CREATED)
         for header, value in replay_headers(created).items():
             response[header] = value
@@ -164,9 +203,11 @@ def arguments_payload(request, thread) -> dict:
     everything = sides["for"] + sides["against"]
     reacted = selectors.my_reactions(request.user, [c.pk for c in everything])
     ctx = {"reacted": reacted}
-    return {"thread": thread.pk,
-            "for": CommentSerializer(sides["for"], many=True, context=ctx).data,
-            "against": CommentSerializer(sides["against"], many=True, context=ctx).data}
+    return {
+        "thread": thread.pk,
+        "for": CommentSerializer(sides["for"], many=True, context=ctx).data,
+        "against": CommentSerializer(sides["against"], many=True, context=ctx).data,
+    }
 
 
 class ThreadArgumentsView(APIView):
@@ -189,9 +230,11 @@ class CommentDetailView(RateLimitAware, APIView):
         data.is_valid(raise_exception=True)
         body = data.validated_data.get("body")
         comment = services.edit_comment(
-            comment=comment, actor=request.user,
+            comment=comment,
+            actor=request.user,
             body=comment.body if body is None else body,
-            stance=data.validated_data.get("stance"))
+            stance=data.validated_data.get("stance"),
+        )
         return comment_response(request, comment)
 
     @extend_schema(responses={204: None})
@@ -208,9 +251,20 @@ class CommentHistoryView(APIView):
         comment = _comment(request, pk)
         if comment.hidden and not perms.can_see_hidden_text(request.user, comment):
             return Response({"id": comment.pk, "history": []})
-        return Response({"id": comment.pk, "history": [
-            {"body": r.body, "stance": r.stance, "written": r.created, "replaced": r.replaced}
-            for r in selectors.comment_history(comment)]})
+        return Response(
+            {
+                "id": comment.pk,
+                "history": [
+                    {
+                        "body": r.body,
+                        "stance": r.stance,
+                        "written": r.created,
+                        "replaced": r.replaced,
+                    }
+                    for r in selectors.comment_history(comment)
+                ],
+            }
+        )
 
 
 class CommentReactionsView(APIView):
@@ -218,29 +272,45 @@ class CommentReactionsView(APIView):
     `{"kind"}` (or `?kind=`) removes it."""
 
     def _answer(self, request, comment, code):
-        return Response({"id": comment.pk, "reactions": CommentSerializer().get_reactions(comment),
-                         "reaction_total": comment.reaction_total,
-                         "my_reactions": sorted(k for _c, k in selectors.my_reactions(
-                             request.user, [comment.pk]))}, status=code)
+        return Response(
+            {
+                "id": comment.pk,
+                "reactions": CommentSerializer().get_reactions(comment),
+                "reaction_total": comment.reaction_total,
+                "my_reactions": sorted(
+                    k for _c, k in selectors.my_reactions(request.user, [comment.pk])
+                ),
+            },
+            status=code,
+        )
 
-    @extend_schema(request=ReactionInputSerializer, responses={200: REACTIONS, 201: REACTIONS})
+    @extend_schema(
+        request=ReactionInputSerializer, responses={200: REACTIONS, 201: REACTIONS}
+    )
     def post(self, request, pk):
         data = ReactionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment, created = services.add_reaction(comment=_comment(request, pk),
-                                                 member=request.user,
-                                                 kind=data.validated_data["kind"])
+        comment, created = services.add_reaction(
+            comment=_comment(request, pk),
+            member=request.user,
+            kind=data.validated_data["kind"],
+        )
         return self._answer(request, comment, 201 if created else 200)
 
     @extend_schema(request=ReactionInputSerializer, responses=REACTIONS)
     def delete(self, request, pk):
-        raw = request.data if isinstance(request.data, dict) and request.data else {
-            "kind": request.query_params.get("kind")}
+        raw = (
+            request.data
+            if isinstance(request.data, dict) and request.data
+            else {"kind": request.query_params.get("kind")}
+        )
         data = ReactionInputSerializer(data=raw)
         data.is_valid(raise_exception=True)
-        comment, _removed = services.remove_reaction(comment=_comment(request, pk),
-                                                     member=request.user,
-                                                     kind=data.validated_data["kind"])
+        comment, _removed = services.remove_reaction(
+            comment=_comment(request, pk),
+            member=request.user,
+            kind=data.validated_data["kind"],
+        )
         return self._answer(request, comment, 200)
 
 
@@ -249,8 +319,11 @@ class CommentFlagsView(APIView):
     def post(self, request, pk):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        flag = services.flag_comment(comment=_comment(request, pk), member=request.user,
-                                     reason=data.validated_data["reason"])
+        flag = services.flag_comment(
+            comment=_comment(request, pk),
+            member=request.user,
+            reason=data.validated_data["reason"],
+        )
         return Response(FlagSerializer(flag).data, status=201)
 
 
@@ -273,8 +346,11 @@ class _ModerationView(APIView):
     def post(self, request, pk):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        action = type(self).service(comment=_comment(request, pk), moderator=request.user,
-                                    reason=data.validated_data["reason"])
+        action = type(self).service(
+            comment=_comment(request, pk),
+            moderator=request.user,
+            reason=data.validated_data["reason"],
+        )
         return Response(ModerationActionSerializer(action).data, status=200)
 
 
@@ -295,8 +371,11 @@ class CommentAppealView(APIView):
     def post(self, request, pk):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        appeal = services.appeal_hiding(comment=_comment(request, pk), author=request.user,
-                                        reason=data.validated_data["reason"])
+        appeal = services.appeal_hiding(
+            comment=_comment(request, pk),
+            author=request.user,
+            reason=data.validated_data["reason"],
+        )
         return Response(AppealSerializer(appeal).data, status=201)
 
 
@@ -311,7 +390,9 @@ class AppealListView(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Appeal.objects.none()
         q = Q(author=self.request.user)
-        scope = selectors.moderated_unit_filter(self.request.user, "comment__thread__unit__")
+        scope = selectors.moderated_unit_filter(
+            self.request.user, "comment__thread__unit__"
+        )
         if scope is not None:
             q |= scope
         return Appeal.objects.filter(q).order_by("-created", "-id")
@@ -323,9 +404,12 @@ class AppealDecideView(APIView):
         appeal = get_object_or_404(Appeal, pk=pk)
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        appeal = services.decide_appeal(appeal=appeal, moderator=request.user,
-                                        outcome=data.validated_data["outcome"],
-                                        reason=data.validated_data["reason"])
+        appeal = services.decide_appeal(
+            appeal=appeal,
+            moderator=request.user,
+            outcome=data.validated_data["outcome"],
+            reason=data.validated_data["reason"],
+        )
         return Response(AppealSerializer(appeal).data)
 
 
@@ -350,9 +434,12 @@ class LiveSessionListView(generics.ListCreateAPIView):
         return selectors.list_live_sessions(
             unit_id=_int_param(self.request, "unit"),
             thread_id=_int_param(self.request, "thread"),
-            upcoming=self.request.query_params.get("upcoming") in {"1", "true"})
+            upcoming=self.request.query_params.get("upcoming") in {"1", "true"},
+        )
 
-    @extend_schema(request=LiveSessionInputSerializer, responses={201: LiveSessionSerializer})
+    @extend_schema(
+        request=LiveSessionInputSerializer, responses={201: LiveSessionSerializer}
+    )
     def create(self, request, *args, **kwargs):
         data = LiveSessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -366,8 +453,14 @@ class LiveSessionListView(generics.ListCreateAPIView):
             if thread is None:
                 return Response({"thread": [_("No such thread.")]}, status=400)
         session = services.schedule_live_session(
-            unit=unit, facilitator=request.user, title=v["title"], agenda=v["agenda"],
-            starts=v["starts"], ends=v["ends"], thread=thread)
+            unit=unit,
+            facilitator=request.user,
+            title=v["title"],
+            agenda=v["agenda"],
+            starts=v["starts"],
+            ends=v["ends"],
+            thread=thread,
+        )
         return Response(LiveSessionSerializer(session).data, status=201)
 
 
@@ -384,6 +477,7 @@ class LiveSessionCloseView(APIView):
         session = get_object_or_404(LiveSession, pk=pk)
         data = MinutesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = services.close_live_session(session=session, actor=request.user,
-                                              minutes=data.validated_data["minutes"])
+        session = services.close_live_session(
+            session=session, actor=request.user, minutes=data.validated_data["minutes"]
+        )
         return Response(LiveSessionSerializer(session).data)

@@ -13,8 +13,12 @@ register = template.Library()
 @register.inclusion_tag("discussions/_thread_block.html", takes_context=True)
 def thread_block(context, thread):
     request = context.get("request")
-    base = {"thread": thread, "request": request, "user": context.get("user"),
-            "embedded": True}
+    base = {
+        "thread": thread,
+        "request": request,
+        "user": context.get("user"),
+        "embedded": True,
+    }
     if thread is None or request is None:
         return base
     from deliberation.discussions.permissions import can_read_thread
@@ -23,9 +27,16 @@ def thread_block(context, thread):
     if not can_read_thread(request.user, thread):
         return base | {"readable": False}
     ctx = thread_context(request, thread, view=request.GET.get("view", ""))
-    return base | ctx | {"readable": True, "next_url": request.get_full_path(),
-                         "csrf_token": context.get("csrf_token"),
-                         "submission_key": context.get("submission_key")}
+    return (
+        base
+        | ctx
+        | {
+            "readable": True,
+            "next_url": request.get_full_path(),
+            "csrf_token": context.get("csrf_token"),
+            "submission_key": context.get("submission_key"),
+        }
+    )
 
 
 @register.filter

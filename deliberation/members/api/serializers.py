@@ -26,8 +26,19 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RoleAssignment
-        fields = ["id", "member", "unit", "role", "starts", "ends", "granted_by", "reason",
-                  "ended_at", "end_reason", "is_current"]
+        fields = [
+            "id",
+            "member",
+            "unit",
+            "role",
+            "starts",
+            "ends",
+            "granted_by",
+            "reason",
+            "ended_at",
+            "end_reason",
+            "is_current",
+        ]
 
 
 class RoleGrantSerializer(serializers.Serializer):
@@ -40,7 +51,9 @@ class RoleGrantSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["ends"] <= attrs["starts"]:
-            raise serializers.ValidationError({"ends": _("A role must end after it starts.")})
+            raise serializers.ValidationError(
+                {"ends": _("A role must end after it starts.")}
+            )
         return attrs
 
 
@@ -57,8 +70,19 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "code", "kind", "parent", "depth", "path", "children",
-                  "member_count", "direct_member_count", "roles"]
+        fields = [
+            "id",
+            "name",
+            "code",
+            "kind",
+            "parent",
+            "depth",
+            "path",
+            "children",
+            "member_count",
+            "direct_member_count",
+            "roles",
+        ]
 
     def get_children(self, obj) -> list[int]:
         return [c.pk for c in getattr(obj, "child_list", obj.children.all())]
@@ -73,8 +97,12 @@ class UnitSerializer(serializers.ModelSerializer):
 
     def get_roles(self, obj) -> list[dict]:
         return [
-            {"id": r.pk, "role": r.role, "member": MemberBriefSerializer(r.member).data,
-             "ends": r.ends}
+            {
+                "id": r.pk,
+                "role": r.role,
+                "member": MemberBriefSerializer(r.member).data,
+                "ends": r.ends,
+            }
             for r in getattr(obj, "current_roles", [])
         ]
 
@@ -94,10 +122,27 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["id", "username", "name", "full_name", "email", "member_number",
-                  "language", "is_staff", "is_superuser", "memberships", "roles"]
-        read_only_fields = ["id", "username", "email", "member_number", "is_staff",
-                            "is_superuser"]
+        fields = [
+            "id",
+            "username",
+            "name",
+            "full_name",
+            "email",
+            "member_number",
+            "language",
+            "is_staff",
+            "is_superuser",
+            "memberships",
+            "roles",
+        ]
+        read_only_fields = [
+            "id",
+            "username",
+            "email",
+            "member_number",
+            "is_staff",
+            "is_superuser",
+        ]
 
     def get_memberships(self, obj) -> list[dict]:
         from deliberation.members.selectors import memberships_of
@@ -108,7 +153,12 @@ class MeSerializer(serializers.ModelSerializer):
         from deliberation.members.selectors import roles_of
 
         return [
-            {"id": r.pk, "role": r.role, "unit": UnitBriefSerializer(r.unit).data,
-             "starts": r.starts, "ends": r.ends}
+            {
+                "id": r.pk,
+                "role": r.role,
+                "unit": UnitBriefSerializer(r.unit).data,
+                "starts": r.starts,
+                "ends": r.ends,
+            }
             for r in roles_of(obj)
         ]

@@ -40,8 +40,10 @@ class ObtainTokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    @extend_schema(request=TokenRequestSerializer,
-                   responses=inline_serializer("Token", {"token": serializers.CharField()}))
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses=inline_serializer("Token", {"token": serializers.CharField()}),
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -49,16 +51,25 @@ class ObtainTokenView(APIView):
         ip = login_limits.client_ip(request)
         if login_limits.is_locked(username, ip):
             return Response(
-                {"detail": _("Too many failed sign-in attempts. Try again in %d minutes.")
-                 % login_limits.lockout_minutes(), "code": "locked"},
+                {
+                    "detail": _(
+                        "Too many failed sign-in attempts. Try again in %d minutes."
+                    )
+                    % login_limits.lockout_minutes(),
+                    "code": "locked",
+                },
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        member = authenticate(request, username=username,
-                              password=data.validated_data["password"])
+        member = authenticate(
+            request, username=username, password=data.validated_data["password"]
+        )
         if member is None:
             login_limits.register_failure(username, ip)
             return Response(
-                {"detail": _("Wrong username or password."), "code": "invalid_credentials"},
+                {
+                    "detail": _("Wrong username or password."),
+                    "code": "invalid_credentials",
+                },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         login_limits.reset_failures(username)
@@ -87,7 +98,10 @@ class UnitListView(generics.ListAPIView):
         return list_units()
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "member_counts": subtree_member_counts()}
+        return {
+            **super().get_serializer_context(),
+            "member_counts": subtree_member_counts(),
+        }
 
     def list(self, request, *args, **kwargs):
         if request.query_params.get("tree") not in ("1", "true"):
@@ -117,9 +131,11 @@ class RoleListView(generics.ListCreateAPIView):
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        qs = (RoleAssignment.objects.select_related("member", "unit", "granted_by")
-              if self.request.query_params.get("all") in ("1", "true") else
-              current_roles().select_related("granted_by"))
+        qs = (
+            RoleAssignment.objects.select_related("member", "unit", "granted_by")
+            if self.request.query_params.get("all") in ("1", "true")
+            else current_roles().select_related("granted_by")
+        )
         unit = self.request.query_params.get("unit")
         if unit and unit.isdigit():
             qs = qs.filter(unit_id=int(unit))
@@ -130,7 +146,9 @@ class RoleListView(generics.ListCreateAPIView):
         data = RoleGrantSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = grant_role(actor=request.user, **data.validated_data)
-        return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        return Response(
+            RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED
+        )
 
 
 class RoleEndView(APIView):
@@ -139,6 +157,9 @@ class RoleEndView(APIView):
         assignment = get_object_or_404(RoleAssignment, pk=pk)
         data = RoleEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        assignment = end_role(actor=request.user, assignment=assignment,
-                              reason=data.validated_data["reason"])
+        assignment = end_role(
+            actor=request.user,
+            assignment=assignment,
+            reason=data.validated_data["reason"],
+        )
         return Response(RoleAssignmentSerializer(assignment).data)

@@ -29,7 +29,9 @@ ALIASES = {"target_kind": ("kind", "target_type"), "target_id": ("object_id", "t
 def _normalised(data) -> dict:
     """`{"target_kind", "target_id"}`; `kind`/`target_type` and `object_id`/`target`
     are accepted as the same."""
-    out = {k: data.get(k) for k in ("target_kind", "target_id") if data.get(k) is not None}
+    out = {
+        k: data.get(k) for k in ("target_kind", "target_id") if data.get(k) is not None
+    }
     for key, aliases in ALIASES.items():
         for alias in aliases:
             if key not in out and data.get(alias) is not None:
@@ -57,20 +59,33 @@ class FollowListView(generics.ListCreateAPIView):
         data = FollowSerializer(data=_normalised(request.data))
         data.is_valid(raise_exception=True)
         follow, created = services.follow(member=request.user, **data.validated_data)
-        return Response(FollowSerializer(follow).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            FollowSerializer(follow).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("target_kind", str),
-                               OpenApiParameter("target_id", int)], responses={204: None},
-                   operation_id="follows_destroy_by_target")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("target_kind", str),
+            OpenApiParameter("target_id", int),
+        ],
+        responses={204: None},
+        operation_id="follows_destroy_by_target",
+    )
     def delete(self, request):
         source = _normalised(request.data if request.data else request.query_params)
-        data = FollowSerializer(data={"target_kind": source.get("target_kind"),
-                                      "target_id": source.get("target_id")})
+        data = FollowSerializer(
+            data={
+                "target_kind": source.get("target_kind"),
+                "target_id": source.get("target_id"),
+            }
+        )
         data.is_valid(raise_exception=True)
         if not services.unfollow(member=request.user, **data.validated_data):
-            return Response({"detail": _("You do not follow this.")},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": _("You do not follow this.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -4,8 +4,10 @@ from proposals.services import advance_due_proposals
 
 
 class Command(BaseCommand):
-    help = ("Move proposals whose phase has ended (what the Celery beat task does every "
-            "minute). Idempotent; safe beside a running beat.")
+    help = (
+        "Move proposals whose phase has ended (what the Celery beat task does every "
+        "minute). Idempotent; safe beside a running beat."
+    )
 
     def handle(self, *args, **options):
         steps = advance_due_proposals()

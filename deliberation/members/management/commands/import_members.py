@@ -6,8 +6,10 @@ from deliberation.members.roll_import import import_roll
 
 
 class Command(BaseCommand):
-    help = ("Import the membership roll (CSV: member_number,full_name,email,unit_code"
-            "[,joined]). All or nothing: a file with bad rows imports nothing.")
+    help = (
+        "Import the membership roll (CSV: member_number,full_name,email,unit_code"
+        "[,joined]). All or nothing: a file with bad rows imports nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -24,7 +26,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(report.errors)} bad row(s); nothing was imported."
             )
-        self.stdout.write(self.style.SUCCESS(
-            f"created {report.created}, updated {report.updated}, "
-            f"unchanged {report.unchanged}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"created {report.created}, updated {report.updated}, "
+                f"unchanged {report.unchanged}"
+            )
+        )

@@ -29,6 +29,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = module.seed(stdout=self.stdout)
             self.stdout.write(f"{dotted}: {result or 'ok'}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready. Personas sign in with {settings.TORGET['DEMO_PASSWORD']!r}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Personas sign in with {settings.TORGET['DEMO_PASSWORD']!r}."
+            )
+        )
