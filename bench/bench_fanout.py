@@ -1,4 +1,5 @@
-"""Benchmark: one comment reaches 1,000 connected websocket clients (production profile).
+"""Benchmark: one comment reaches 1,000 connected websocket clients (production
+profile).
 
 Starts N uvicorn processes (default 2) with REDIS_URL (the Redis pub/sub channel layer)
 on a dedicated PostgreSQL database, opens 1,000 websocket clients spread across them
@@ -9,8 +10,10 @@ to 1,000 subscribers (redis.asyncio, one connection each). Prints p50/p99 of bot
 the ratio — the figure we track. Creates and drops its own database; flushes its Redis
 database at the end.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget REDIS_URL=redis://127.0.0.1:6379/13 \\
-        .venv/bin/python bench/bench_fanout.py [--clients 1000] [--servers 2] [--rounds 20]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget \\
+    REDIS_URL=redis://127.0.0.1:6379/13 \\
+        .venv/bin/python bench/bench_fanout.py \\
+        [--clients 1000] [--servers 2] [--rounds 20]
 
 The clients run in this one Python process on the same machine as the servers,
 PostgreSQL and Redis, so the figures include the client's own scheduling; the bare
@@ -54,8 +57,12 @@ from deliberation.members.models import Member, Unit, UnitKind
 from deliberation.members.services import add_membership, create_unit
 from deliberation.discussions.services import create_thread
 parent = None
-for kind in (UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY, UnitKind.BRANCH):
-    parent = create_unit(name=f"Bench {kind}", code=f"bench-{kind}", kind=kind, parent=parent)
+for kind in (
+    UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY, UnitKind.BRANCH
+):
+    parent = create_unit(
+        name=f"Bench {kind}", code=f"bench-{kind}", kind=kind, parent=parent
+    )
 tokens = []
 for i in range(MEMBERS):
     m = Member.objects.create(username=f"fan{i}")
@@ -233,7 +240,8 @@ def main():
     )
     if not base_db.startswith("postgres"):
         sys.exit(
-            "bench_fanout needs DATABASE_URL pointing at PostgreSQL (production profile)"
+            "bench_fanout needs DATABASE_URL pointing at PostgreSQL "
+            "(production profile)"
         )
     redis_url = (
         re.sub(r"/\d+$", "", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))

@@ -1,7 +1,9 @@
 """Benchmark: proposal list (API and page) and full-text search over 10,000 proposals.
 
-Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget .venv/bin/python bench/bench_proposals.py
-(or `make bench`; without DATABASE_URL the server of the Makefile's test database is used).
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget \
+      .venv/bin/python bench/bench_proposals.py
+(or `make bench`; without DATABASE_URL the server of the Makefile's test database is
+used).
 It creates (and drops first) its own database `torget_bench` on that server, migrates,
 bulk-inserts the data and prints the median server time of in-process requests
 (Django test client, DEBUG off) plus the SQL queries per request.
@@ -200,9 +202,14 @@ def create_data():
         swedish = i % 2 == 0
         words = SV if swedish else EN
         topic_word = rng.choice(words)
+        places = (
+            ["staden", "kommunen", "regionen"]
+            if swedish
+            else ["the city", "the region", "our towns"]
+        )
         title = (
             f"{rng.choice(VERBS_SV if swedish else VERBS_EN)} {topic_word} "
-            f"{'i' if swedish else 'in'} {rng.choice(['staden', 'kommunen', 'regionen'] if swedish else ['the city', 'the region', 'our towns'])} #{i}"
+            f"{'i' if swedish else 'in'} {rng.choice(places)} #{i}"
         )
         # 80 words: two topical ones, the rest from a 3,000-word vocabulary, so a
         # search term matches a realistic share of proposals (a few percent).

@@ -7,7 +7,8 @@ comments API (/api/v1/threads/{id}/comments/) in-process with Django's test clie
 prints the median and p90 time and the number of SQL queries. The test database is
 dropped at the end.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget .venv/bin/python bench/bench_thread.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget \
+        .venv/bin/python bench/bench_thread.py
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Celery application. Tasks live in each app's tasks.py; beat entries are listed here."""
+"""Celery application. Tasks live in each app's tasks.py; beat entries are listed
+here."""
 
 import os
 

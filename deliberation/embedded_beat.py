@@ -1,8 +1,9 @@
 """The embedded profile's stand-in for Celery beat: one daemon thread in the server
 process runs every beat entry in-process on its schedule.
 
-Production runs `celery -A deliberation beat` instead. The scheduled tasks are idempotent
-and catch up after downtime, so this thread and a real beat may even overlap safely."""
+Production runs `celery -A deliberation beat` instead. The scheduled tasks are
+idempotent and catch up after downtime, so this thread and a real beat may even overlap
+safely."""
 
 from __future__ import annotations
 

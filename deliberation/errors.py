@@ -1,4 +1,5 @@
-"""Errors raised by services. The API turns them into 4xx JSON, the pages into messages."""
+"""Errors raised by services. The API turns them into 4xx JSON, the pages into
+messages."""
 
 from django.core.exceptions import PermissionDenied
 

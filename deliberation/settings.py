@@ -1,4 +1,5 @@
-"""Torget settings — everything that differs between machines comes from the environment.
+"""Torget settings — everything that differs between machines comes from the
+environment.
 
 Two profiles (see README "Configuration"):
 * embedded default (`make run`): SQLite in WAL mode under DATA_DIR, in-memory channel
@@ -231,7 +232,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Auth ----------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        "NAME": (
+            "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        )
     },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

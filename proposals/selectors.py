@@ -209,7 +209,8 @@ def due_proposals(now=None) -> QuerySet:
 
 
 def support_by_day(proposal: Proposal) -> list[tuple]:
-    """[(date, supports that day)] for the current supports, oldest first (one query)."""
+    """[(date, supports that day)] for the current supports, oldest first (one
+    query)."""
     from django.db.models import Count
     from django.db.models.functions import TruncDate
 

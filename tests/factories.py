@@ -1,4 +1,5 @@
-"""Factories for tests. Units are made through the service so their tree path is right."""
+"""Factories for tests. Units are made through the service so their tree path is
+right."""
 
 from __future__ import annotations
 

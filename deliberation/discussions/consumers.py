@@ -179,7 +179,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
 
     async def resume(self, after: int):
         """Replay stored events with seq > after, in order, then continue live.
-        Live events that arrive meanwhile are buffered and those already sent dropped."""
+        Live events that arrive meanwhile are buffered and those already sent
+        dropped."""
         self.replaying = True
         self.buffer = []
         # Events already sent live on this socket, (live_from, last_sent], are not sent

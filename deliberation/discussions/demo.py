@@ -128,7 +128,8 @@ def seed(stdout=None) -> str:
     if not Thread.objects.filter(title=TITLE, unit=unit).exists():
         made += _seed_branch_thread(unit, people)
     made += _seed_proposal_threads(people)
-    return f"{Thread.objects.count()} threads, {Comment.objects.count()} comments ({made} new)"
+    threads, comments = Thread.objects.count(), Comment.objects.count()
+    return f"{threads} threads, {comments} comments ({made} new)"
 
 
 def _seed_branch_thread(unit, people) -> int:

@@ -106,7 +106,7 @@ def append_thread_event(
     return event
 
 
-# --- rendering helpers -------------------------------------------------------------------
+# --- rendering helpers -------------------------------------------------------------
 
 
 def mentioned_members(body: str) -> list[Member]:

@@ -163,7 +163,8 @@ def seed(stdout=None) -> str:
             since=joined + timedelta(days=n),
         )
     _seed_roles(by_code)
-    return f"{Unit.objects.count()} units, {Member.objects.count()} members ({created} new)"
+    units, members = Unit.objects.count(), Member.objects.count()
+    return f"{units} units, {members} members ({created} new)"
 
 
 def _seed_roles(by_code) -> None:

@@ -123,7 +123,9 @@ def end_role(
         action="role.ended",
         unit=assignment.unit,
         target=assignment,
-        summary=f"{assignment.member.username} ✕ {assignment.role} @ {assignment.unit.code}",
+        summary=(
+            f"{assignment.member.username} ✕ {assignment.role} @ {assignment.unit.code}"
+        ),
         reason=reason.strip(),
         data={"member": assignment.member_id, "role": assignment.role},
     )

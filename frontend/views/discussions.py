@@ -734,7 +734,8 @@ def unit_block(request, unit):
 
 
 def home_block(request):
-    """Live and upcoming sessions in the member's own units — highlighted on the feed."""
+    """Live and upcoming sessions in the member's own units — highlighted on the
+    feed."""
     if not request.user.is_authenticated:
         return None
     from deliberation.members.permissions import scope_unit_ids_of

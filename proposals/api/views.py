@@ -36,7 +36,8 @@ from .serializers import (
 
 
 class WriteThrottle(ScopedRateThrottle):
-    """Creating proposals and amendments: `THROTTLE_WRITE` per member (reads are free)."""
+    """Creating proposals and amendments: `THROTTLE_WRITE` per member (reads are
+    free)."""
 
     scope_attr = "throttle_scope"
 

@@ -33,13 +33,13 @@ def test_events_are_published_only_after_commit(
 def test_a_rolled_back_comment_leaves_no_event(
     thread, member, django_capture_on_commit_callbacks
 ):
-    with (
-        django_capture_on_commit_callbacks() as callbacks,
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        services.post_comment(thread=thread, author=member, body="oops")
-        raise RuntimeError
+    def post_then_fail():
+        with transaction.atomic():
+            services.post_comment(thread=thread, author=member, body="oops")
+            raise RuntimeError
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        post_then_fail()
     assert callbacks == []
     assert not ThreadEvent.objects.filter(thread=thread).exists()
     thread.refresh_from_db()

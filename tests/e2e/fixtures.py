@@ -1,4 +1,5 @@
-"""Session-wide server fixtures for end-to-end tests (registered in tests/conftest.py)."""
+"""Session-wide server fixtures for end-to-end tests (registered in
+tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -117,7 +117,8 @@ def bin_path(name: str) -> str:
 
 
 def create_database(base_url: str, name: str) -> str:
-    """Create (or re-create) a PostgreSQL database next to base_url's; return its URL."""
+    """Create (or re-create) a PostgreSQL database next to base_url's; return its
+    URL."""
     import psycopg
 
     prefix, _ = base_url.rsplit("/", 1)

@@ -1,5 +1,5 @@
-"""Automated accessibility check (axe-core, WCAG 2.1 A/AA rules) of the main pages, signed
-out and signed in, in English and Swedish."""
+"""Automated accessibility check (axe-core, WCAG 2.1 A/AA rules) of the main pages,
+signed out and signed in, in English and Swedish."""
 
 from pathlib import Path
 
@@ -25,10 +25,12 @@ PAGES = [
 def violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21aa']}})"
+        "axe.run(document, {runOnly: {type: 'tag', "
+        "values: ['wcag2a','wcag2aa','wcag21aa']}})"
     )
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        f"{[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

@@ -1,4 +1,5 @@
-"""A member's first journey in a real browser: sign in, open your unit, switch language."""
+"""A member's first journey in a real browser: sign in, open your unit, switch
+language."""
 
 import pytest
 from playwright.sync_api import expect

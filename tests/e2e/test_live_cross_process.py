@@ -24,7 +24,9 @@ from deliberation.members.models import Member, Unit, UnitKind
 from deliberation.members.services import add_membership, create_unit
 from deliberation.discussions.services import create_thread
 parent = Unit.objects.filter(kind=UnitKind.NATIONAL).first()
-for kind in (UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY, UnitKind.BRANCH):
+for kind in (
+    UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY, UnitKind.BRANCH
+):
     if kind == UnitKind.NATIONAL and parent is not None:
         continue
     code = f"e2e-{kind}"

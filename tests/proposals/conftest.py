@@ -17,7 +17,8 @@ def topic(db):
 
 @pytest.fixture
 def make_proposal(tree, member):
-    """make_proposal(publish=True, author=..., unit=..., **fields) through the service."""
+    """make_proposal(publish=True, author=..., unit=..., **fields) through the
+    service."""
 
     def make(
         *,

@@ -76,7 +76,8 @@ def test_draft_without_clauses_has_its_title_as_clause(api, tree):
 
 def test_markdown_is_sanitised(api, tree):
     body = (
-        "<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        "<script>alert(1)</script> [x](javascript:alert(1)) "
+        "<img src=x onerror=alert(1)>"
         " [ok](https://example.org)"
     )
     resp = api.post(

@@ -5,8 +5,9 @@ JavaScript switched off."""
 from __future__ import annotations
 
 import json
-import urllib.request
+import urllib.parse
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -23,17 +24,18 @@ def _api(
     data: dict | None = None,
     method: str | None = None,
 ) -> dict:
-    request = urllib.request.Request(
+    response = httpx.request(
+        method or ("POST" if data is not None else "GET"),
         base + path,
-        method=method or ("POST" if data is not None else "GET"),
-        data=json.dumps(data).encode() if data is not None else None,
+        content=json.dumps(data).encode() if data is not None else None,
         headers={
             "Content-Type": "application/json",
             **({"Authorization": f"Token {token}"} if token else {}),
         },
+        timeout=10,
     )
-    with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310 — local server
-        return json.loads(resp.read() or b"{}")
+    response.raise_for_status()
+    return json.loads(response.content or b"{}")
 
 
 def _token(base: str, username: str) -> str:
@@ -45,9 +47,7 @@ def _token(base: str, username: str) -> str:
 
 
 def _proposal(base: str, token: str, title: str) -> dict:
-    found = _api(
-        base, "/api/v1/proposals/?q=" + urllib.request.quote(title), token=token
-    )
+    found = _api(base, "/api/v1/proposals/?q=" + urllib.parse.quote(title), token=token)
     return next(p for p in found["results"] if p["title"] == title)
 
 

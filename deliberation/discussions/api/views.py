@@ -165,7 +165,9 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
                 "view",
                 str,
                 enum=["arguments"],
-                description='`arguments`: {"for": [...], "against": [...]} instead of the list',
+                description=(
+                    '`arguments`: {"for": [...], "against": [...]} instead of the list'
+                ),
             )
         ]
     )

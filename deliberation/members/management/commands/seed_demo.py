@@ -31,6 +31,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{dotted}: {result or 'ok'}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready. Personas sign in with {settings.TORGET['DEMO_PASSWORD']!r}."
+                "Demo data ready. Personas sign in with "
+                f"{settings.TORGET['DEMO_PASSWORD']!r}."
             )
         )
