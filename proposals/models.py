@@ -2,7 +2,7 @@
 
 States (DESIGN.md §3, docs/proposals.md):
 draft → gathering_support → discussion → frozen → voting → adopted | rejected,
-plus withdrawn and expired. Transitions are services in `proposals/services.py`.
+plus withdrawn and expired. Transitions are services in `proposals/services/`.
 """
 
 from __future__ import annotations

@@ -227,12 +227,12 @@ async def test_a_gap_in_live_events_is_filled_from_the_database():
     thread, author = world["thread"], world["author"]
     comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][author])
     # An event stored without being published (as if the layer lost it) ...
-    from deliberation.discussions import services
+    from deliberation.discussions.services import threads
 
     def silent_post():
         from unittest import mock
 
-        with mock.patch.object(services, "publish_on_commit"):
+        with mock.patch.object(threads, "publish_on_commit"):
             return post_comment(thread=thread, author=author, body="lost")
 
     lost = await database_sync_to_async(silent_post)()
@@ -347,7 +347,8 @@ async def test_resume_with_a_seq_from_the_future_starts_over():
 
 
 async def test_resume_and_gap_fill_work_in_batches(monkeypatch):
-    from deliberation.discussions import consumers, services
+    from deliberation.discussions import consumers
+    from deliberation.discussions.services import threads
 
     monkeypatch.setattr(consumers, "REPLAY_BATCH", 3)
     world = await setup_world()
@@ -361,7 +362,7 @@ async def test_resume_and_gap_fill_work_in_batches(monkeypatch):
     def silent(n):
         from unittest import mock
 
-        with mock.patch.object(services, "publish_on_commit"):
+        with mock.patch.object(threads, "publish_on_commit"):
             for i in range(n):
                 post_comment(
                     thread=thread, author=author, body=f"lost {i}", enforce_rate=False

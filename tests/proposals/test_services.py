@@ -20,6 +20,7 @@ from proposals.models import (
     State,
     StateChange,
 )
+from proposals.services._common import _transition
 from tests.proposals.conftest import move_past_deadline
 
 pytestmark = pytest.mark.django_db
@@ -123,9 +124,7 @@ def test_a_state_is_entered_once_even_if_forced(make_proposal, other_member):
     locked = Proposal.objects.get(pk=p.pk)
     locked.state = State.GATHERING_SUPPORT  # a stale copy tries the same move again
     with pytest.raises(Conflict):
-        services._transition(
-            locked, State.DISCUSSION, at=timezone.now(), cause="support"
-        )
+        _transition(locked, State.DISCUSSION, at=timezone.now(), cause="support")
     assert StateChange.objects.filter(proposal=p, to_state="discussion").count() == 1
 
 

@@ -1,0 +1,145 @@
+"""Posting, editing and deleting comments."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation.errors import Conflict, NotAllowed, ServiceError
+
+from .. import permissions as perms
+from ..models import Comment, CommentRevision, Mention, Thread
+from ._common import _locked, _validate_body, _validate_stance
+from .rate_limits import check_comment_rate
+from .rendering import comment_event_data, mentioned_members, render_comment
+from .threads import append_thread_event
+
+
+def post_comment(
+    *,
+    thread: Thread,
+    author,
+    body: str,
+    stance: str | None = None,
+    parent: Comment | int | None = None,
+    enforce_rate: bool = True,
+) -> Comment:
+    if not perms.can_post_in_thread(author, thread):
+        raise NotAllowed(
+            _("Only members of %(unit)s can comment here.") % {"unit": thread.unit.name}
+        )
+    body = _validate_body(body)
+    stance = _validate_stance(stance)
+    if parent is not None and not isinstance(parent, Comment):
+        parent = Comment.objects.filter(pk=parent).first()
+        if parent is None:
+            raise ServiceError(
+                _("The comment you reply to does not exist."), code="bad_parent"
+            )
+    if parent is not None and parent.thread_id != thread.pk:
+        raise ServiceError(
+            _("You can only reply to a comment in the same thread."), code="bad_parent"
+        )
+    if enforce_rate:
+        check_comment_rate(author)
+    mentioned = mentioned_members(body)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            thread=thread,
+            author=author,
+            stance=stance,
+            body=body,
+            body_html=render_comment(body, mentioned),
+            parent=parent,
+            root_id=(parent.root_id or parent.pk) if parent else None,
+            depth=(parent.depth + 1) if parent else 0,
+        )
+        Mention.objects.bulk_create(
+            [
+                Mention(comment=comment, member=m)
+                for m in mentioned
+                if m.pk != author.pk
+            ],
+            ignore_conflicts=True,
+        )
+        event = append_thread_event(
+            thread=thread,
+            type="comment.created",
+            object_id=comment.pk,
+            data=comment_event_data(comment),
+        )
+        comment.seq = event.seq
+        Comment.objects.filter(pk=comment.pk).update(seq=event.seq)
+        Thread.objects.filter(pk=thread.pk).update(
+            comment_count=F("comment_count") + 1, last_activity=comment.created
+        )
+    return comment
+
+
+@transaction.atomic
+def edit_comment(
+    *, comment: Comment, actor, body: str, stance: str | None = None
+) -> Comment:
+    comment = _locked(comment)
+    if comment.author_id != getattr(actor, "pk", None):
+        raise NotAllowed(_("Only the author can edit a comment."))
+    if comment.deleted is not None:
+        raise Conflict(_("This comment was deleted."), code="deleted")
+    if comment.hidden:
+        raise Conflict(
+            _("A hidden comment cannot be edited; you can appeal instead."),
+            code="hidden",
+        )
+    body = _validate_body(body)
+    stance = _validate_stance(stance or comment.stance)
+    if body == comment.body and stance == comment.stance:
+        return comment
+    CommentRevision.objects.create(
+        comment=comment,
+        body=comment.body,
+        stance=comment.stance,
+        created=comment.edited or comment.created,
+    )
+    mentioned = mentioned_members(body)
+    comment.body = body
+    comment.stance = stance
+    comment.body_html = render_comment(body, mentioned)
+    comment.edited = timezone.now()
+    comment.save(update_fields=["body", "stance", "body_html", "edited"])
+    Mention.objects.bulk_create(
+        [Mention(comment=comment, member=m) for m in mentioned if m.pk != actor.pk],
+        ignore_conflicts=True,
+    )
+    append_thread_event(
+        thread=comment.thread_id,
+        type="comment.edited",
+        object_id=comment.pk,
+        data=comment_event_data(comment),
+    )
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, actor) -> Comment:
+    """The author removes their text (and its history); the place in the thread stays
+    so replies keep their context. Deleting twice changes nothing."""
+    comment = _locked(comment)
+    if comment.author_id != getattr(actor, "pk", None):
+        raise NotAllowed(_("Only the author can delete a comment."))
+    if comment.deleted is not None:
+        return comment
+    comment.body = ""
+    comment.body_html = ""
+    comment.deleted = timezone.now()
+    comment.save(update_fields=["body", "body_html", "deleted"])
+    comment.revisions.all().delete()
+    comment.mentions.all().delete()
+    append_thread_event(
+        thread=comment.thread_id,
+        type="comment.deleted",
+        object_id=comment.pk,
+        data=comment_event_data(comment),
+    )
+    return comment

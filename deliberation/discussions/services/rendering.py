@@ -1,0 +1,76 @@
+"""Comment text to sanitised HTML with marked @mentions, and the payloads of
+comment events (what every watcher may see)."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import escape
+
+from deliberation.markdown import render_markdown
+from deliberation.members.models import Member
+
+from ..models import Comment
+
+MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.+-]{1,150})")
+
+
+def mentioned_members(body: str) -> list[Member]:
+    names = {m.group(1).rstrip(".") for m in MENTION_RE.finditer(body or "")}
+    if not names:
+        return []
+    return list(
+        Member.objects.filter(username__in=names, is_active=True).order_by("pk")
+    )
+
+
+def render_comment(body: str, mentioned: list[Member]) -> str:
+    """Sanitised Markdown; mentions of real members are marked (names are escaped)."""
+    html = render_markdown(body)
+    names = {m.username for m in mentioned}
+    if not names:
+        return html
+
+    def mark(match):
+        name = match.group(1).rstrip(".")
+        if name not in names:
+            return match.group(0)
+        rest = match.group(1)[len(name) :]
+        return f'<strong class="mention">@{escape(name)}</strong>{escape(rest)}'
+
+    # Only touch text outside tags: split on tags, mark in the text parts.
+    parts = re.split(r"(<[^>]+>)", html)
+    inside_link = False
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            if part.startswith("<a "):
+                inside_link = True
+            elif part == "</a>":
+                inside_link = False
+            continue
+        if not inside_link:
+            parts[i] = MENTION_RE.sub(mark, part)
+    return "".join(parts)
+
+
+def author_payload(member) -> dict:
+    return {"id": member.pk, "username": member.username, "name": member.display_name}
+
+
+def comment_event_data(comment: Comment) -> dict:
+    """What every watcher may see of a comment (hidden/deleted text never leaves)."""
+    visible = not comment.hidden and comment.deleted is None
+    return {
+        "id": comment.pk,
+        "thread": comment.thread_id,
+        "parent": comment.parent_id,
+        "depth": comment.depth,
+        "author": author_payload(comment.author),
+        "stance": comment.stance,
+        "body_html": comment.body_html if visible else "",
+        "created": comment.created.isoformat(),
+        "edited": comment.edited.isoformat() if comment.edited else None,
+        "deleted": comment.deleted is not None,
+        "hidden": comment.hidden,
+        "reactions": comment.reaction_counts or {},
+    }

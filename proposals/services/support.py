@@ -1,0 +1,104 @@
+"""Members' support: reaching the quorum moves a proposal to discussion, once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation.errors import Conflict, NotAllowed
+from deliberation.members.models import Member
+
+from .. import permissions
+from ..models import (
+    SUPPORTABLE_STATES,
+    Cause,
+    Proposal,
+    State,
+    Support,
+)
+from ..selectors import policy_for_unit
+from ._common import (
+    _push,
+    _transition,
+)
+from .locks import lock_proposal
+
+
+def _support_payload(proposal: Proposal) -> dict:
+    return {
+        "support_count": proposal.support_count,
+        "support_needed": proposal.support_needed,
+        "state": proposal.state,
+        "phase_ends": proposal.phase_ends.isoformat() if proposal.phase_ends else None,
+        "days_left": proposal.days_left,
+    }
+
+
+@transaction.atomic
+def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
+    """Add the member's support. Reaching the quorum moves the proposal to discussion
+    at once — exactly once, because the proposal row is locked while counting and
+    the database refuses a second support (one_support_per_member)."""
+    proposal = lock_proposal(proposal)
+    if proposal.state == State.DRAFT:
+        raise Conflict(
+            _("A draft cannot be supported until it is published."), code="draft"
+        )
+    if proposal.state not in SUPPORTABLE_STATES:
+        raise Conflict(
+            _("This proposal is %(state)s and no longer takes support.")
+            % {"state": proposal.get_state_display().lower()},
+            code="closed",
+        )
+    if not permissions.can_support(member, proposal):
+        raise NotAllowed(
+            _(
+                "Only members of %(unit)s (or of units below it) can support "
+                "this proposal."
+            )
+            % {"unit": proposal.unit.name}
+        )
+    try:
+        with transaction.atomic():
+            Support.objects.create(proposal=proposal, member=member)
+    except IntegrityError as exc:
+        raise Conflict(
+            _("You already support this proposal."), code="already_supported"
+        ) from exc
+    proposal.support_count += 1
+    proposal.save(update_fields=["support_count"])
+    if (
+        proposal.state == State.GATHERING_SUPPORT
+        and proposal.support_count >= proposal.support_needed
+    ):
+        now = timezone.now()
+        policy = proposal.policy or policy_for_unit(proposal.unit)
+        _transition(
+            proposal,
+            State.DISCUSSION,
+            at=now,
+            cause=Cause.SUPPORT,
+            phase_ends=now + timedelta(days=policy.discussion_days),
+        )
+    _push(proposal, "proposal.support_changed", _support_payload(proposal))
+    return proposal
+
+
+@transaction.atomic
+def withdraw_support(*, proposal: Proposal | int, member: Member) -> Proposal:
+    """Take support back. A proposal that already reached discussion stays there."""
+    proposal = lock_proposal(proposal)
+    if proposal.state not in SUPPORTABLE_STATES:
+        raise Conflict(
+            _("This proposal no longer takes or gives back support."), code="closed"
+        )
+    deleted, _n = Support.objects.filter(proposal=proposal, member=member).delete()
+    if not deleted:
+        raise Conflict(_("You do not support this proposal."), code="not_supported")
+    proposal.support_count = max(0, proposal.support_count - 1)
+    proposal.save(update_fields=["support_count"])
+    _push(proposal, "proposal.support_changed", _support_payload(proposal))
+    return proposal
