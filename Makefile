@@ -53,6 +53,7 @@ test: install-test chromium
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 messages: install
 	$(PY) manage.py makemessages -l sv --no-location --ignore '.venv/*' --ignore 'data/*' --ignore 'tests/*' --ignore 'bench/*'

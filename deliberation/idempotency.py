@@ -56,7 +56,7 @@ def create_once(
             _("This submission key was already used for something else."),
             code="key_reused",
         )
-    return model.objects.get(pk=earlier.target_id), False
+    return model._default_manager.get(pk=earlier.target_id), False
 
 
 def replay_headers(created: bool) -> dict[str, str]:

@@ -15,6 +15,7 @@ import sys
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from typing import TypedDict, overload
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
@@ -24,6 +25,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+@overload
+def env(name: str) -> str | None: ...
+@overload
+def env(name: str, default: str) -> str: ...
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -136,7 +141,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "torget.sqlite3",
+            "NAME": str(DATA_DIR / "torget.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers and the writer work at the same time.
                 "init_command": (
@@ -336,7 +341,14 @@ LOGGING = {
 }
 
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", "") or None
-TORGET = {
+
+
+class TorgetSettings(TypedDict):
+    DEMO_PASSWORD: str
+    INVITATION_TIMEOUT: timedelta
+
+
+TORGET: TorgetSettings = {
     "DEMO_PASSWORD": "demo-pass-2026",
     "INVITATION_TIMEOUT": timedelta(days=INVITATION_TIMEOUT_DAYS),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, QuerySet, TextField
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast
 
 CONFIGS = ("swedish", "english")
@@ -16,9 +17,9 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_vector_expression():
+def search_vector_expression() -> SearchVector | CombinedExpression | None:
     """Title and clauses weigh most (A), the rationale less (B); both languages."""
-    vector = None
+    vector: SearchVector | CombinedExpression | None = None
     for config in CONFIGS:
         for expr, weight in (
             (F("title"), "A"),

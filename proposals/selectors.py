@@ -6,6 +6,7 @@ import re
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 from deliberation.members.models import Unit
@@ -24,7 +25,7 @@ from .models import (
 )
 from .search import apply_search, title_query, uses_postgres
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str | OrderBy, str]] = {
     "newest": ("-created", "-id"),
     "most_supported": ("-support_count", "-id"),
     "closing_soon": (F("phase_ends").asc(nulls_last=True), "id"),

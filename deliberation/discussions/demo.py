@@ -134,7 +134,7 @@ def seed(stdout=None) -> str:
 
 def _seed_branch_thread(unit, people) -> int:
     thread = create_thread(title=TITLE, unit=unit, actor=people["anna"])
-    posted = {}
+    posted: dict[str, Comment] = {}
     for key, author, stance, body, parent in CONVERSATION:
         if author not in people:
             continue
@@ -143,7 +143,7 @@ def _seed_branch_thread(unit, people) -> int:
             author=people[author],
             stance=stance,
             body=body,
-            parent=posted.get(parent),
+            parent=posted.get(parent) if parent else None,
             enforce_rate=False,
         )
     for key, who, kind in REACTIONS:
@@ -193,7 +193,7 @@ def _seed_proposal_threads(people) -> int:
     )
     for proposal in proposals:
         thread = proposal.thread
-        if Comment.objects.filter(thread=thread).exists():
+        if thread is None or Comment.objects.filter(thread=thread).exists():
             continue
         for author, stance, body in PROPOSAL_COMMENTS:
             member = people.get(author)

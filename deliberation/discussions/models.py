@@ -122,6 +122,9 @@ class Comment(models.Model):
     reaction_counts = models.JSONField(default=dict, blank=True)
     reaction_total = models.PositiveIntegerField(default=0)
 
+    # Not stored: the replies, attached for display by selectors.thread_page.
+    children: "list[Comment]"
+
     class Meta:
         ordering = ["created", "id"]
         indexes = [

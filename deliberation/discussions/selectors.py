@@ -146,7 +146,7 @@ def thread_page(
     for c in everything:
         c.children = []
     for c in replies:
-        parent = by_id.get(c.parent_id)
+        parent = by_id.get(c.parent_id) if c.parent_id else None
         if parent is not None:
             parent.children.append(c)
     moderator = perms.can_moderate(viewer, thread)

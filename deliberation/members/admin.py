@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Member)
 class MemberAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "Torget",
             {"fields": ("member_number", "full_name", "language", "invited_at")},

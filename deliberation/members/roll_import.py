@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -48,7 +49,10 @@ def parse_roll(text: str) -> tuple[list[RollRow], list[str]]:
     if missing:
         return [], [_("line 1: missing column(s): %s") % ", ".join(missing)]
     units = {u.code: u for u in Unit.objects.all()}
-    rows, errors, seen_numbers, seen_emails = [], [], {}, {}
+    rows: list[RollRow] = []
+    errors: list[str] = []
+    seen_numbers: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):
         rec = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
         problems = []
@@ -86,7 +90,7 @@ def parse_roll(text: str) -> tuple[list[RollRow], list[str]]:
             seen_numbers.setdefault(number, line)
         if email:
             seen_emails.setdefault(email, line)
-        if problems:
+        if problems or unit is None:
             errors.append(
                 _("line %(line)d: %(problems)s")
                 % {"line": line, "problems": "; ".join(problems)}
@@ -142,9 +146,7 @@ def import_roll(text: str) -> ImportReport:
                 member.save()
                 add_membership(member=member, unit=row.unit, since=row.joined)
                 report.created += 1
-                transaction.on_commit(
-                    lambda pk=member.pk: send_invitation_task.delay(pk)
-                )
+                transaction.on_commit(partial(send_invitation_task.delay, member.pk))
                 continue
             changed = False
             if (member.full_name, member.email) != (row.full_name, row.email):

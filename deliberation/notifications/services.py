@@ -12,7 +12,7 @@ from deliberation.errors import NotAllowed
 
 from .models import Follow, FollowTarget
 
-TARGET_MODELS = {
+TARGET_MODELS: dict[str, str] = {
     FollowTarget.PROPOSAL: "proposals.Proposal",
     FollowTarget.THREAD: "discussions.Thread",
     FollowTarget.UNIT: "members.Unit",

@@ -17,7 +17,8 @@ from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http.request import is_same_domain, split_domain_port
+from django.http.request import split_domain_port
+from django.utils.http import is_same_domain
 
 
 @database_sync_to_async

@@ -14,23 +14,33 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 HEARTBEAT = 30
 TTL = 90
 
-_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis] = (
+    weakref.WeakKeyDictionary()
+)
 _memory: dict[str, dict[str, int]] = {}
 
 
-def _redis():
+def _redis() -> aioredis.Redis | None:
+    """This event loop's client, or None without REDIS_URL (embedded profile)."""
     import redis.asyncio as aioredis
 
+    url = settings.REDIS_URL
+    if not url:
+        return None
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None:
-        client = aioredis.from_url(settings.REDIS_URL, max_connections=20)
+        client = aioredis.from_url(url, max_connections=20)
         _clients[loop] = client
     return client
 
@@ -46,8 +56,8 @@ def _key(scope: str) -> str:
 
 
 async def join(scope: str, channel: str, member_id: int) -> None:
-    if settings.REDIS_URL:
-        client = _redis()
+    client = _redis()
+    if client is not None:
         key = _key(scope)
         await client.zadd(key, {f"{member_id}|{channel}": time.time() + TTL})
         await client.expire(key, TTL * 4)
@@ -59,18 +69,19 @@ refresh = join
 
 
 async def leave(scope: str, channel: str, member_id: int) -> None:
-    if settings.REDIS_URL:
-        await _redis().zrem(_key(scope), f"{member_id}|{channel}")
+    client = _redis()
+    if client is not None:
+        await client.zrem(_key(scope), f"{member_id}|{channel}")
     else:
         _memory.get(scope, {}).pop(channel, None)
 
 
 async def count(scope: str) -> int:
     """Distinct members connected now."""
-    if settings.REDIS_URL:
-        client = _redis()
+    client = _redis()
+    if client is not None:
         key = _key(scope)
         await client.zremrangebyscore(key, "-inf", time.time())
-        entries = await client.zrange(key, 0, -1)
+        entries = cast("list[bytes]", await client.zrange(key, 0, -1))
         return len({e.split(b"|", 1)[0] for e in entries})
     return len(set(_memory.get(scope, {}).values()))

@@ -103,7 +103,7 @@ def timeline(proposal: Proposal) -> list[dict]:
         State.FROZEN: policy.freeze_days,
         State.VOTING: policy.voting_days,
     }
-    current = PHASES.index(proposal.state)
+    current = PHASES.index(State(proposal.state))
     rows, cursor = [], proposal.phase_ends
     for i, state in enumerate(PHASES):
         row = {"state": state, "label": State(state).label}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -45,11 +47,11 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, units, topics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
             ("", _("All units")),
             *[(u.pk, u.name) for u in units],
         ]
-        self.fields["topic"].choices = [
+        cast(forms.ChoiceField, self.fields["topic"]).choices = [
             ("", _("All topics")),
             *[(t.pk, t.name) for t in topics],
         ]
@@ -99,7 +101,9 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [
+            (u.pk, u.name) for u in units
+        ]
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean_coauthors(self):

@@ -40,7 +40,7 @@ from .proposal_forms import (
 PAGE_SIZES = (5, 10, 25, 50, 100)
 
 
-def _apply_errors(form: forms.Form, exc: Exception) -> None:
+def _apply_errors(form: forms.BaseForm, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

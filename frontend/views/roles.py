@@ -40,7 +40,8 @@ class GrantRoleForm(forms.Form):
         return member
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("starts") and data.get("ends") and data["ends"] <= data["starts"]:
             self.add_error("ends", _("A role must end after it starts."))
         return data
@@ -82,7 +83,7 @@ def grant(request, pk: int):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("unit_detail", pk=unit.pk)
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import overload
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +24,11 @@ class TopicSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "description"]
 
 
-def member_ref(member) -> dict | None:
+@overload
+def member_ref(member: Member) -> dict: ...
+@overload
+def member_ref(member: Member | None) -> dict | None: ...
+def member_ref(member: Member | None) -> dict | None:
     if member is None:
         return None
     return {"id": member.pk, "username": member.username, "name": member.display_name}

@@ -2,11 +2,14 @@ from rest_framework import generics, serializers
 
 from deliberation.audit.models import AuditEntry
 from deliberation.audit.selectors import list_audit_entries
+from deliberation.members.models import Unit
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
-    unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    unit: "serializers.PrimaryKeyRelatedField[Unit]" = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
 
     class Meta:
         model = AuditEntry

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from deliberation.discussions.models import (
@@ -110,7 +112,10 @@ class CommentInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(
         choices=Stance.choices, required=False, default=Stance.NEUTRAL
     )
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # Named like Field.parent (typeddjango/djangorestframework-stubs#158).
+    parent: Any = serializers.IntegerField(
+        required=False, allow_null=True, default=None
+    )
 
 
 class CommentEditSerializer(serializers.Serializer):

@@ -3,6 +3,8 @@ shape the answer. Errors from services become 4xx JSON (RateLimited → 429)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -14,7 +16,14 @@ from rest_framework.views import APIView
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
-from deliberation.discussions.models import Appeal, Comment, Flag, LiveSession, Thread
+from deliberation.discussions.models import (
+    Appeal,
+    Comment,
+    Flag,
+    LiveSession,
+    ModerationAction,
+    Thread,
+)
 from deliberation.idempotency import create_once, replay_headers, request_key
 from deliberation.members.models import Unit
 
@@ -62,7 +71,7 @@ HISTORY = inline_serializer(
 )
 
 
-class RateLimitAware:
+class RateLimitAware(APIView):
     def handle_exception(self, exc):
         if isinstance(exc, services.RateLimited):
             return Response(
@@ -175,7 +184,7 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
         thread = self.get_thread()
         if request.query_params.get("view") == "arguments":
             return Response(arguments_payload(request, thread))
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         selectors.present_comments(page, request.user, thread)
         reacted = selectors.my_reactions(request.user, [c.pk for c in page])
         data = CommentSerializer(page, many=True, context={"reacted": reacted}).data
@@ -342,7 +351,7 @@ class OpenFlagListView(generics.ListAPIView):
 
 
 class _ModerationView(APIView):
-    service = None
+    service: Callable[..., ModerationAction]
 
     @extend_schema(request=ReasonSerializer, responses=ModerationActionSerializer)
     def post(self, request, pk):

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -62,7 +64,9 @@ class RoleEndSerializer(serializers.Serializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    # A field named like Field.parent: DRF pops declared fields off the class, the
+    # stubs cannot know (typeddjango/djangorestframework-stubs#158).
+    parent: Any = serializers.PrimaryKeyRelatedField(read_only=True)
     children = serializers.SerializerMethodField()
     member_count = serializers.SerializerMethodField()
     direct_member_count = serializers.IntegerField(read_only=True)
@@ -147,7 +151,9 @@ class MeSerializer(serializers.ModelSerializer):
     def get_memberships(self, obj) -> list[dict]:
         from deliberation.members.selectors import memberships_of
 
-        return MembershipSerializer(memberships_of(obj), many=True).data
+        return cast(
+            list[dict], MembershipSerializer(memberships_of(obj), many=True).data
+        )
 
     def get_roles(self, obj) -> list[dict]:
         from deliberation.members.selectors import roles_of

@@ -108,7 +108,7 @@ class UnitListView(generics.ListAPIView):
             return super().list(request, *args, **kwargs)
         data = self.get_serializer(self.get_queryset(), many=True).data
         by_id = {row["id"]: {**row, "children": []} for row in data}
-        roots = []
+        roots: list[dict] = []
         for row in by_id.values():
             parent = by_id.get(row["parent"])
             (parent["children"] if parent else roots).append(row)

@@ -9,6 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deliberation.members.viewer import member_of
 from deliberation.notifications import services
 from deliberation.notifications.models import Follow, FollowTarget
 
@@ -49,7 +50,7 @@ class FollowListView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Follow.objects.none()
-        qs = Follow.objects.filter(member=self.request.user)
+        qs = Follow.objects.filter(member=member_of(self.request))
         kind = self.request.query_params.get("target_kind")
         if kind:
             qs = qs.filter(target_kind=kind)
