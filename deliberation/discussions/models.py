@@ -122,8 +122,10 @@ class Comment(models.Model):
     reaction_counts = models.JSONField(default=dict, blank=True)
     reaction_total = models.PositiveIntegerField(default=0)
 
-    # Not stored: the replies, attached for display by selectors.thread_page.
+    # Not stored, attached for display: the replies (selectors.thread_page) and the
+    # open flags a moderator sees (frontend thread pages).
     children: "list[Comment]"
+    open_flags: int
 
     class Meta:
         ordering = ["created", "id"]

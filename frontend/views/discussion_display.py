@@ -4,6 +4,8 @@ and the lookups every discussion view starts with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -165,36 +167,38 @@ def back_to_comment(comment: Comment):
 def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dict:
     """Everything the thread component needs — a fixed number of queries."""
     view = "arguments" if view == "arguments" else "conversation"
-    ctx = {
+    can_post = perms.can_post_in_thread(request.user, thread)
+    ctx: dict[str, Any] = {
         "thread": thread,
         "view": view,
-        "can_post": perms.can_post_in_thread(request.user, thread),
+        "can_post": can_post,
         "form": form or CommentForm(),
         "sessions": selectors.sessions_of_thread(thread),
         "now": timezone.now(),
     }
+    shown: list[Comment]
     if view == "arguments":
-        ctx["sides"] = selectors.arguments(thread=thread, viewer=request.user)
-        ctx["moderator"] = perms.can_moderate(request.user, thread)
-        shown = ctx["sides"]["for"] + ctx["sides"]["against"]
+        sides = selectors.arguments(thread=thread, viewer=request.user)
+        moderator = perms.can_moderate(request.user, thread)
+        ctx.update(sides=sides, moderator=moderator)
+        shown = sides["for"] + sides["against"]
     else:
         tp = selectors.thread_page(
             thread=thread, viewer=request.user, page_number=request.GET.get("page") or 1
         )
+        moderator = tp.moderator
         ctx.update(
-            page=tp.page, roots=tp.roots, reacted=tp.reacted, moderator=tp.moderator
+            page=tp.page, roots=tp.roots, reacted=tp.reacted, moderator=moderator
         )
         shown = [c for root in tp.roots for c in _walk(root)]
-    decorate(
-        shown, viewer=request.user, can_post=ctx["can_post"], moderator=ctx["moderator"]
-    )
-    if ctx["moderator"]:  # moderators see open flags on the page (one query)
+    decorate(shown, viewer=request.user, can_post=can_post, moderator=moderator)
+    if moderator:  # moderators see open flags on the page (one query)
         counts = selectors.flag_counts(c.pk for c in shown)
         for c in shown:
             c.open_flags = counts.get(c.pk, 0)
     ctx["t"] = comment_labels()
     ctx["placeholder"] = placeholder_comment(
-        thread, can_post=ctx["can_post"], moderator=ctx["moderator"]
+        thread, can_post=can_post, moderator=moderator
     )
     ctx["can_session"] = perms.can_run_live_session(request.user, thread.unit)
     return ctx

@@ -3,6 +3,8 @@ an appeal, and the public moderation log."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -147,7 +149,7 @@ def appeal_decide(request, aid: int):
 def moderation(request):
     """The public moderation log; moderators also see open flags and appeals."""
     page = Paginator(selectors.moderation_log(), 50).get_page(request.GET.get("page"))
-    ctx = {"page": page, "flags": [], "appeals": []}
+    ctx: dict[str, Any] = {"page": page, "flags": [], "appeals": []}
     if request.user.is_authenticated:
         ctx["flags"] = selectors.open_flags_for(request.user)
         ctx["appeals"] = selectors.open_appeals_for(request.user)
