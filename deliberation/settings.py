@@ -359,3 +359,11 @@ AUTHENTICATION_BACKENDS = ["deliberation.members.backends.UsernameOrEmailBackend
 COMMENT_RATE = env("COMMENT_RATE", "10") or "10"  # per window, or "10/min" style
 COMMENT_RATE_WINDOW = int(env("COMMENT_RATE_WINDOW", "60") or 60)  # seconds
 COMMENT_MAX_LENGTH = int(env("COMMENT_MAX_LENGTH", "10000") or 10000)
+
+# --- Voting (voting/, docs/voting.md) ---------------------------------------------------
+POLL_MIN_DURATION = int(env("POLL_MIN_DURATION", "3600") or 3600)  # seconds
+POLL_BREAKDOWN_MIN_VOTERS = int(env("POLL_BREAKDOWN_MIN_VOTERS", "10") or 10)
+POLL_MIN_MEMBERSHIP_DAYS = int(env("POLL_MIN_MEMBERSHIP_DAYS", "0") or 0)
+# The secret that seals secret ballots until the close (with a per-poll salt). Keep it
+# out of the database and its backups; it defaults to the Django secret key.
+BALLOT_KEY = env("BALLOT_KEY", SECRET_KEY)

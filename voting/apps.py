@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("Voting")
+
+    def ready(self) -> None:
+        from deliberation.celery import add_beat_entry
+        from proposals import hooks
+
+        from .hooks import proposal_entered_voting
+
+        hooks.on_voting_started(proposal_entered_voting)
+        add_beat_entry("voting-sweep", "voting.sweep", 30.0)

@@ -13,7 +13,7 @@ from deliberation.discussions.services import append_thread_event
 from deliberation.errors import Conflict, NotAllowed
 from deliberation.notifications.models import Follow, FollowTarget
 
-from .. import permissions
+from .. import hooks, permissions
 from ..models import (
     Amendment,
     Proposal,
@@ -132,6 +132,8 @@ def _transition(
     }.get(to, "closed_at")
     setattr(proposal, stamp, at)
     proposal.save(update_fields=["state", "phase_ends", stamp, "updated"])
+    if to == State.VOTING:
+        hooks.voting_started(proposal=proposal, at=at)
     _push(
         proposal,
         "proposal.state_changed",

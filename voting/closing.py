@@ -1,0 +1,235 @@
+"""Closing a poll: in one transaction, under the poll's row lock — open the sealed
+ballots, write the public bulletin in a random order, delete the sealed rows, erase
+the poll's seal salt, count, store the one Result, record the proposals' outcomes,
+and push `poll.closed` after commit. Killed halfway, nothing of it is stored; run
+twice, the second run finds the poll closed and does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from deliberation.errors import Conflict
+from proposals.models import Proposal
+from proposals.models import State as ProposalState
+from proposals.services import record_vote_outcome
+
+from . import sealing, tally
+from .events import push
+from .models import (
+    Ballot,
+    BulletinBallot,
+    OpenBallot,
+    Participation,
+    PendingBallot,
+    Poll,
+    PollKind,
+    PollState,
+    Result,
+)
+from .scheduling import schedule_close
+from .selectors import open_tally_inputs, poll_spec
+
+logger = logging.getLogger(__name__)
+
+
+class TallyMismatch(Exception):
+    """Ballots and participations differ: the result is not stored (log, look)."""
+
+
+def _secret_inputs(poll: Poll) -> list[tuple[str, tally.TallyInput]]:
+    rows = PendingBallot.objects.filter(poll=poll).values_list("lookup", "sealed")
+    cipher = sealing.poll_cipher(poll)
+    opened = []
+    for lookup, sealed in rows.iterator(chunk_size=5000):
+        digest, unit, answers = sealing.unseal(cipher, poll.pk, lookup, sealed)
+        opened.append((digest, tally.TallyInput(answers=answers, unit=unit)))
+    return opened
+
+
+def _write_bulletin(poll: Poll, rows: list[tuple[str, tally.TallyInput]]) -> None:
+    """In a random order (a CSPRNG shuffle), with random ids and no timestamps."""
+    secrets.SystemRandom().shuffle(rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy_sql = (
+                "COPY voting_bulletinballot (id, poll_id, receipt_hash, voter_id, "
+                "weight, answers) FROM STDIN"
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for digest, i in rows:
+                    copy.write_row(
+                        (uuid.uuid4(), poll.pk, digest, i.voter, i.weight, i.answers)
+                    )
+        return
+    BulletinBallot.objects.bulk_create(
+        [
+            BulletinBallot(
+                id=uuid.uuid4(),
+                poll=poll,
+                receipt_hash=digest,
+                voter_id=i.voter,
+                weight=i.weight,
+                answers=i.answers,
+            )
+            for digest, i in rows
+        ],
+        batch_size=2000,
+    )
+
+
+def close_poll(*, poll: Poll | int, now: datetime | None = None) -> Result | None:
+    """Count a poll whose closing time has come. Returns its Result (the stored one
+    if it was counted already), or None when the poll is not due yet."""
+    poll_id = poll if isinstance(poll, int) else poll.pk
+    now = now or timezone.now()
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().select_related("unit").get(pk=poll_id)
+        if poll.state == PollState.CLOSED:
+            return Result.objects.filter(poll=poll).first()
+        if now < poll.closes:
+            return None
+        result = _count_and_store(poll, now)
+    return result
+
+
+def _count_and_store(poll: Poll, now: datetime) -> Result:
+    spec = poll_spec(poll)
+    if poll.ballot == Ballot.SECRET:
+        rows = _secret_inputs(poll)
+    else:
+        rows = [("", i) for i in open_tally_inputs(poll)]
+    inputs = [i for _d, i in rows]
+    participations = Participation.objects.filter(poll=poll).count()
+    if len(inputs) != participations:
+        raise TallyMismatch(
+            f"poll {poll.pk}: {len(inputs)} ballots, {participations} participations"
+        )
+    counted = tally.count(spec, inputs, participations)
+    threshold = int(getattr(settings, "POLL_BREAKDOWN_MIN_VOTERS", 10))
+    breakdown = tally.breakdown(
+        spec, inputs, threshold=threshold, secret=poll.is_secret
+    )
+    _write_bulletin(poll, rows)
+    if poll.ballot == Ballot.SECRET:
+        PendingBallot.objects.filter(poll=poll).delete()
+    else:
+        OpenBallot.objects.filter(poll=poll).delete()
+    result = Result.objects.create(
+        poll=poll,
+        eligible=poll.eligible_count,
+        participations=participations,
+        ballots=len(inputs),
+        quorum_needed=counted["quorum_needed"],
+        quorum_met=counted["quorum_met"],
+        questions=counted["questions"],
+        outcomes=counted["outcomes"],
+        breakdown=breakdown,
+        counted_at=now,
+    )
+    poll.state = PollState.CLOSED
+    poll.closed_at = now
+    poll.seal_salt = None
+    poll.save(update_fields=["state", "closed_at", "seal_salt"])
+    if poll.kind == PollKind.PROPOSAL:
+        _record_outcomes(poll, counted["outcomes"])
+    push(poll, "poll.closed", closed_payload(poll, result))
+    if connection.vendor == "postgresql":
+        transaction.on_commit(lambda: _vacuum_pending())
+    return result
+
+
+def closed_payload(poll: Poll, result: Result) -> dict:
+    return {
+        "poll": poll.pk,
+        "state": "closed",
+        "eligible": result.eligible,
+        "participations": result.participations,
+        "ballots": result.ballots,
+        "turnout": result.turnout,
+        "quorum_met": result.quorum_met,
+        "outcomes": result.outcomes,
+    }
+
+
+def _record_outcomes(poll: Poll, outcomes: dict) -> None:
+    for proposal in Proposal.objects.filter(pk__in=[int(p) for p in outcomes]):
+        if proposal.state != ProposalState.VOTING:
+            continue
+        try:
+            with transaction.atomic():
+                record_vote_outcome(
+                    proposal=proposal,
+                    adopted=outcomes[str(proposal.pk)] == "adopted",
+                    at=poll.closes,
+                )
+        except Conflict:
+            logger.warning("proposal %s could not take its result", proposal.pk)
+
+
+def _vacuum_pending() -> None:
+    """Best effort: reclaim the deleted sealed rows' space now (they are unreadable
+    without the erased salt anyway). Skipped inside an outer transaction."""
+    if connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM voting_pendingballot")
+    except Exception:
+        logger.info("could not vacuum the sealed ballots table", exc_info=True)
+
+
+def close_due_polls(*, now: datetime | None = None) -> int:
+    """The sweeper: close every poll past its closing time (rows locked by a running
+    close are skipped), and hand the closes of the next minutes to the workers for
+    their exact moment. A poll that cannot be counted is logged and left."""
+    now = now or timezone.now()
+    closed = 0
+    due = list(
+        Poll.objects.filter(state=PollState.OPEN, closes__lte=now)
+        .order_by("closes", "id")
+        .values_list("pk", flat=True)[:100]
+    )
+    for poll_id in due:
+        try:
+            if close_poll(poll=poll_id, now=now) is not None:
+                closed += 1
+        except Exception:
+            logger.exception("poll %s could not be counted", poll_id)
+    from datetime import timedelta
+
+    from .scheduling import CLOSE_AHEAD
+
+    soon = Poll.objects.filter(
+        state=PollState.OPEN,
+        closes__gt=now,
+        closes__lte=now + timedelta(seconds=CLOSE_AHEAD),
+    ).values_list("pk", "closes")
+    for poll_id, closes in soon:
+        schedule_close(poll_id, closes)
+    return closed
+
+
+def open_missing_polls() -> int:
+    """Proposals in the vote without a poll (e.g. moved there before voting existed,
+    or by hand) get theirs."""
+    from .services import open_proposal_poll
+
+    missing = Proposal.objects.filter(state=ProposalState.VOTING).exclude(
+        pk__in=Poll.proposals.through.objects.values("proposal_id")
+    )
+    opened = 0
+    for proposal in missing.select_related("unit", "policy").order_by("id")[:50]:
+        try:
+            open_proposal_poll(proposal=proposal)
+            opened += 1
+        except Exception:
+            logger.exception("proposal %s: its poll could not be opened", proposal.pk)
+    return opened
