@@ -59,7 +59,7 @@ def run_timers(now: float) -> list[str]:
     ran = []
     for task, args in _pop_due(now):
         try:
-            app.tasks[task].apply(args=args, throw=True)
+            app.tasks[task].apply(args=tuple(args), throw=True)
             ran.append(task)
         except Exception:
             logger.exception("scheduled task %s failed", task)

@@ -360,7 +360,7 @@ COMMENT_RATE = env("COMMENT_RATE", "10") or "10"  # per window, or "10/min" styl
 COMMENT_RATE_WINDOW = int(env("COMMENT_RATE_WINDOW", "60") or 60)  # seconds
 COMMENT_MAX_LENGTH = int(env("COMMENT_MAX_LENGTH", "10000") or 10000)
 
-# --- Voting (voting/, docs/voting.md) ---------------------------------------------------
+# --- Voting (voting/, docs/voting.md) ------------------------------------------------
 POLL_MIN_DURATION = int(env("POLL_MIN_DURATION", "3600") or 3600)  # seconds
 POLL_BREAKDOWN_MIN_VOTERS = int(env("POLL_BREAKDOWN_MIN_VOTERS", "10") or 10)
 POLL_MIN_MEMBERSHIP_DAYS = int(env("POLL_MIN_MEMBERSHIP_DAYS", "0") or 0)

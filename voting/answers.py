@@ -11,6 +11,7 @@ to parse at the close (100,000 ballots), and expanded back to the API's form
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -42,7 +43,7 @@ def specs_of(questions) -> list[QuestionSpec]:
     ]
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     raise ValidationError({"answers": [message]})
 
 
@@ -68,7 +69,7 @@ def normalise(payload: dict, specs: list[QuestionSpec]) -> list[dict]:
         answers = [short]
     if not isinstance(answers, list) or not answers:
         _fail(_("Send a list of answers, one per question."))
-    return answers
+    return list(answers)
 
 
 def encode(answers: list, specs: list[QuestionSpec]) -> str:

@@ -49,7 +49,7 @@ def _secret_inputs(poll: Poll) -> list[tuple[str, tally.TallyInput]]:
     cipher = sealing.poll_cipher(poll)
     opened = []
     for lookup, sealed in rows.iterator(chunk_size=5000):
-        digest, unit, answers = sealing.unseal(cipher, poll.pk, lookup, sealed)
+        digest, unit, answers = sealing.unseal(cipher, poll.pk, lookup, bytes(sealed))
         opened.append((digest, tally.TallyInput(answers=answers, unit=unit)))
     return opened
 

@@ -77,7 +77,7 @@ def rank(
     d: np.ndarray, option_ids: Sequence[int], status_quo: int | None = None
 ) -> list[int]:
     """Option ids, winner first, by Schulze with the tie-breaking rule above."""
-    order = []
+    order: list[int] = []
     for level in levels(d):
         level.sort(key=lambda i: (option_ids[i] != status_quo, i))
         order.extend(option_ids[i] for i in level)

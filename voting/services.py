@@ -94,10 +94,8 @@ def _freeze_roll(poll: Poll, at: datetime) -> int:
 
 
 def _min_membership_days(policy) -> int:
-    return int(
-        getattr(policy, "min_membership_days", None)
-        or getattr(settings, "POLL_MIN_MEMBERSHIP_DAYS", 0)
-    )
+    own = getattr(policy, "min_membership_days", None)
+    return int(own or getattr(settings, "POLL_MIN_MEMBERSHIP_DAYS", 0) or 0)
 
 
 @transaction.atomic
@@ -369,7 +367,7 @@ def _replace_secret(
             code="wrong_receipt",
         )
     digest, unit_id, _old = sealing.unseal(
-        sealing.poll_cipher(poll), poll.pk, lookup, row.sealed
+        sealing.poll_cipher(poll), poll.pk, lookup, bytes(row.sealed)
     )
     row.sealed = sealing.seal(
         poll, lookup=lookup, receipt_digest=digest, unit=unit_id, answers=encoded

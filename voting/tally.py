@@ -130,8 +130,9 @@ def outcomes(spec: PollSpec, questions: list[dict], quorum_met: bool) -> dict:
     for result in questions:
         qid = result["question"]
         if result["kind"] == "ranked":
-            top = result["ranking"][0] if result["ranking"] else None
-            winner = spec.proposal_of_option.get(top)  # None: the status quo won
+            ranking = result["ranking"]
+            # None: the status quo won
+            winner = spec.proposal_of_option.get(ranking[0]) if ranking else None
         elif qid not in spec.amendment_questions and result["outcome"] == "adopted":
             proposal = spec.proposal_of_question.get(qid)
             if proposal in clause_adopted:

@@ -64,7 +64,7 @@ class PollListView(APIView):
             kind=kind,
         )
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = paginator.paginate_queryset(qs, request, view=self) or []
         return paginator.get_paginated_response([poll_payload(p) for p in page])
 
     @extend_schema(request=PollCreateSerializer, responses={201: dict})
@@ -177,16 +177,22 @@ class BulletinView(APIView):
         if poll.state != PollState.CLOSED:
             if poll.is_secret:
                 _closed_or_409(poll)
-            page = paginator.paginate_queryset(
-                selectors.open_ballots_of(poll), request, view=self
+            page = (
+                paginator.paginate_queryset(
+                    selectors.open_ballots_of(poll), request, view=self
+                )
+                or []
             )
             rows = selectors.open_ballot_rows(poll, page)
             response = paginator.get_paginated_response(rows)
             response.data["provisional"] = True
             return response
-        page = paginator.paginate_queryset(
-            selectors.bulletin_of(poll), request, view=self
+        ballots = (
+            paginator.paginate_queryset(selectors.bulletin_of(poll), request, view=self)
+            or []
         )
-        response = paginator.get_paginated_response(selectors.bulletin_rows(poll, page))
+        response = paginator.get_paginated_response(
+            selectors.bulletin_rows(poll, ballots)
+        )
         response.data["provisional"] = False
         return response
