@@ -10,6 +10,7 @@ Two profiles (see README "Configuration"):
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
 import warnings
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "deliberation.members.middleware.SignInLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -250,8 +252,26 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)) or 0)
 INVITATION_TIMEOUT_DAYS = int(env("INVITATION_TIMEOUT_DAYS", "14") or 14)
+# Sign-in limits (deliberation/members/login_limits.py, README "Sign-in limits").
 LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5") or 5)
 LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900") or 900)
+LOGIN_MAX_ADDRESS_FAILURES = int(env("LOGIN_MAX_ADDRESS_FAILURES", "50") or 50)
+LOGIN_KNOWN_ADDRESS_DAYS = int(env("LOGIN_KNOWN_ADDRESS_DAYS", "30") or 30)
+PASSWORD_RESET_MAX_PER_EMAIL = int(env("PASSWORD_RESET_MAX_PER_EMAIL", "3") or 3)
+PASSWORD_RESET_MAX_PER_ADDRESS = int(env("PASSWORD_RESET_MAX_PER_ADDRESS", "10") or 10)
+PASSWORD_RESET_WINDOW_SECONDS = int(
+    env("PASSWORD_RESET_WINDOW_SECONDS", "3600") or 3600
+)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# none by default, so the header is ignored (deliberation/client_address.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from _exc
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -315,7 +335,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "deliberation.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "auth": env("THROTTLE_AUTH", "20/min"),
         "write": env("THROTTLE_WRITE", "120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import AdminSignInForm
 from .models import Member, Membership, RoleAssignment, Unit
 
 
@@ -44,3 +45,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# /admin/login/ under the same sign-in limits and messages as the sign-in page.
+admin.site.login_form = AdminSignInForm

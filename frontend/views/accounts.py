@@ -9,36 +9,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deliberation.members import login_limits
+from deliberation.members.forms import SignInForm
 from deliberation.members.invitations import invitation_token
 from deliberation.members.models import Member
 from deliberation.members.selectors import memberships_of, roles_of
 
 
 class RateLimitedLoginView(auth_views.LoginView):
-    """Django's login, refusing further attempts after repeated failures (429)."""
+    """Django's login under the sign-in limits (deliberation/members/login_limits.py):
+    a refused attempt shows why and for how long, with 429 and `Retry-After`."""
 
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")[:150]
-        if login_limits.is_locked(username, login_limits.client_ip(request)):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Too many failed sign-in attempts. Try again in %d minutes.")
-                % login_limits.lockout_minutes(),
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    authentication_form = SignInForm
 
     def form_invalid(self, form):
-        username = self.request.POST.get("username", "")[:150]
-        login_limits.register_failure(username, login_limits.client_ip(self.request))
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
-        login_limits.reset_failures(self.request.POST.get("username", "")[:150])
         response = super().form_valid(form)
         lang = form.get_user().language
         if lang:
@@ -47,8 +34,22 @@ class RateLimitedLoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """At most PASSWORD_RESET_MAX_PER_EMAIL e-mails to one address and
+    PASSWORD_RESET_MAX_PER_ADDRESS requests from one client per window."""
+
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        lock = login_limits.check_password_reset(
+            request=self.request, email=form.cleaned_data["email"]
+        )
+        if lock is None:
+            return super().form_valid(form)
+        form.add_error(None, lock.message)
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(lock.retry_after)
+        return response
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):

@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from deliberation.api.pagination import LargePageNumberPagination
@@ -33,12 +32,14 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(APIView):
-    """Exchange username (or e-mail) and password for an API token."""
+    """Exchange username (or e-mail) and password for an API token.
+
+    Under the sign-in limits (deliberation/members/login_limits.py): wrong passwords
+    are limited per account and per address, right ones never; a refused attempt is
+    429 with `Retry-After` and `{"detail", "code": "locked"}`."""
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
     @extend_schema(
         request=TokenRequestSerializer,
@@ -47,24 +48,19 @@ class ObtainTokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        username = data.validated_data["username"]
-        ip = login_limits.client_ip(request)
-        if login_limits.is_locked(username, ip):
-            return Response(
-                {
-                    "detail": _(
-                        "Too many failed sign-in attempts. Try again in %d minutes."
-                    )
-                    % login_limits.lockout_minutes(),
-                    "code": "locked",
-                },
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
         member = authenticate(
-            request, username=username, password=data.validated_data["password"]
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
         )
+        lock = login_limits.lock_of(request)
+        if lock is not None:
+            return Response(
+                {"detail": lock.message, "code": "locked"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(lock.retry_after)},
+            )
         if member is None:
-            login_limits.register_failure(username, ip)
             return Response(
                 {
                     "detail": _("Wrong username or password."),
@@ -72,7 +68,6 @@ class ObtainTokenView(APIView):
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        login_limits.reset_failures(username)
         token, _created = Token.objects.get_or_create(user=member)
         return Response({"token": token.key})
 
