@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,6 +13,14 @@ from tests.factories import PASSWORD, MemberFactory, give_role, make_tree
 def _clean_cache():
     cache.clear()
     return
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Swedish activates Swedish for the thread; the next test starts
+    from the default again."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
