@@ -9,19 +9,18 @@ from django.contrib.auth.forms import AuthenticationForm
 from . import login_limits
 
 
-class _SignInLimitMessage:
-    request: object
+def _locked_error(request) -> forms.ValidationError | None:
+    lock = login_limits.lock_of(request) if request is not None else None
+    if lock is None:
+        return None
+    return forms.ValidationError(lock.message, code="locked")
 
+
+class SignInForm(AuthenticationForm):
     def get_invalid_login_error(self):
-        lock = login_limits.lock_of(self.request) if self.request else None
-        if lock is not None:
-            return forms.ValidationError(lock.message, code="locked")
-        return super().get_invalid_login_error()  # type: ignore[misc]
+        return _locked_error(self.request) or super().get_invalid_login_error()
 
 
-class SignInForm(_SignInLimitMessage, AuthenticationForm):
-    pass
-
-
-class AdminSignInForm(_SignInLimitMessage, AdminAuthenticationForm):
-    pass
+class AdminSignInForm(AdminAuthenticationForm):
+    def get_invalid_login_error(self):
+        return _locked_error(self.request) or super().get_invalid_login_error()
