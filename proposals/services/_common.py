@@ -124,12 +124,13 @@ def _transition(
         ) from exc
     proposal.state = to
     proposal.phase_ends = phase_ends
-    stamp = {
+    stamps: dict[str, str] = {
         State.GATHERING_SUPPORT: "published_at",
         State.DISCUSSION: "discussion_started_at",
         State.FROZEN: "frozen_at",
         State.VOTING: "voting_started_at",
-    }.get(to, "closed_at")
+    }
+    stamp = stamps.get(to, "closed_at")
     setattr(proposal, stamp, at)
     proposal.save(update_fields=["state", "phase_ends", stamp, "updated"])
     if to == State.VOTING:

@@ -5,6 +5,8 @@ proposal row first, then the amendment (`locks.py`)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -217,7 +219,7 @@ def accept_amendment(*, amendment: Amendment | int, actor: Member) -> Proposal:
         proposal.body_html = render_markdown(new_text)
     else:
         clauses = proposal.effective_clauses
-        clauses[amendment.clause - 1] = new_text
+        clauses[cast(int, amendment.clause) - 1] = new_text  # _target_text checked it
         proposal.clauses = clauses
     clean_text(title=proposal.title, body=proposal.body, clauses=proposal.clauses)
     proposal.revision += 1

@@ -35,6 +35,8 @@ BATCH = 100
 def _advance_one(proposal: Proposal) -> None:
     """One scheduled step of a locked, due proposal, dated at its scheduled time."""
     at = proposal.phase_ends
+    if at is None:  # not on a schedule: never due (advance_due_proposals filters)
+        return
     policy = proposal.policy or policy_for_unit(proposal.unit)
     if proposal.state == State.GATHERING_SUPPORT:
         _transition(proposal, State.EXPIRED, at=at, cause=Cause.SCHEDULE)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from deliberation.audit.models import AuditEntry
 from deliberation.discussions.models import (
+    Appeal,
     Comment,
     LiveSession,
     Mention,
@@ -237,6 +238,21 @@ def test_flag_once(api, comment):
     assert api.post(url, {"reason": "insulting"}).status_code == 201
     assert api.post(url, {"reason": "again"}).status_code == 409
     assert api.post(f"/api/v1/comments/{comment.pk}/flags/", {}).status_code == 400
+
+
+def test_appeal_of_a_comment_hidden_without_a_moderation_record_is_a_409(
+    api_for, comment, other_member
+):
+    # Given a comment hidden outside the services (a data fix: no moderation record)
+    Comment.objects.filter(pk=comment.pk).update(hidden=True, hidden_reason="x")
+    # When its author appeals
+    resp = api_for(other_member).post(
+        f"/api/v1/comments/{comment.pk}/appeal/", {"reason": "Why?"}
+    )
+    # Then a clear conflict, not a 500, and no appeal
+    assert resp.status_code == 409
+    assert resp.json()["code"] == "no_moderation_record"
+    assert not Appeal.objects.filter(comment=comment).exists()
 
 
 def test_hide_restore_appeal_flow(

@@ -142,6 +142,11 @@ def appeal_hiding(*, comment: Comment, author, reason: str) -> Appeal:
         .order_by("-created", "-id")
         .first()
     )
+    if action is None:  # hidden outside the services: no moderator to appeal against
+        raise Conflict(
+            _("No moderator's decision is on record for this comment to appeal."),
+            code="no_moderation_record",
+        )
     try:
         with transaction.atomic():
             return Appeal.objects.create(
