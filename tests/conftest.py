@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import copy
+import os
+
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -9,10 +15,28 @@ from rest_framework.test import APIClient
 from tests.factories import PASSWORD, MemberFactory, give_role, make_tree
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys():
+    """Cache keys of this test process only: parallel runs (xdist workers, other
+    sessions) share the Redis database, and their members have the same ids."""
+    config = copy.deepcopy(settings.CACHES)
+    config["default"]["KEY_PREFIX"] = f"test{os.getpid()}"
+    with override_settings(CACHES=config):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()
-    return
+def _clean_cache(_own_cache_keys):
+    """Forget this process's cache keys (a rate-limit counter, a lockout) — not with
+    FLUSHDB, which would empty the counters of a test running in parallel."""
+    default = caches["default"]
+    if isinstance(default, RedisCache):
+        client = default._cache.get_client(None, write=True)
+        keys = list(client.scan_iter(match=f"{default.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        default.clear()
 
 
 @pytest.fixture(autouse=True)

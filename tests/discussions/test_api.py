@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
@@ -132,15 +133,27 @@ def test_anonymous_cannot_read(anon_client, thread):
     assert anon_client.get(f"/api/v1/threads/{thread.pk}/comments/").status_code == 401
 
 
-@override_settings(COMMENT_RATE=3)
+def _next_minute():
+    """The start of the next wall-clock minute (a rate window starts there)."""
+    return (timezone.now() + timedelta(minutes=1)).replace(second=0, microsecond=0)
+
+
+@override_settings(COMMENT_RATE=3, COMMENT_RATE_WINDOW=60)
 def test_posting_too_fast_is_429_with_clear_message(api, thread):
+    """The clock is frozen at the start of a window, so the test means the same
+    whenever it runs (the window is a fixed wall-clock minute)."""
     url = f"/api/v1/threads/{thread.pk}/comments/"
-    for i in range(3):
-        assert api.post(url, {"body": f"c{i}"}).status_code == 201
-    resp = api.post(url, {"body": "one too many"})
-    assert resp.status_code == 429
-    assert "too fast" in resp.json()["detail"]
-    assert Comment.objects.filter(thread=thread).count() == 3
+    with time_machine.travel(_next_minute(), tick=False) as t:
+        for i in range(3):
+            assert api.post(url, {"body": f"c{i}"}).status_code == 201
+        t.shift(50)
+        resp = api.post(url, {"body": "one too many"})
+        assert resp.status_code == 429
+        assert "too fast" in resp.json()["detail"]
+        assert resp.headers["Retry-After"] == "11"
+        t.shift(10)  # the next window
+        assert api.post(url, {"body": "later"}).status_code == 201
+    assert Comment.objects.filter(thread=thread).count() == 4
 
 
 def test_mentions_are_stored_and_marked(api, thread, other_member):
@@ -443,27 +456,44 @@ def _count_queries(client, url):
 def test_thread_list_and_moderation_log_have_fixed_query_counts(
     api, tree, member, moderator
 ):
-    from deliberation.discussions.services import create_thread
+    """Each round adds a thread with a hidden comment and a live session (running now,
+    in its own thread, with its own facilitator), so an N+1 on any of them shows."""
+    from deliberation.discussions.services import (
+        create_thread,
+        schedule_live_session,
+    )
+    from tests.factories import give_role
+
+    now = timezone.now()
 
     def grow(n):
         for i in range(n):
             t = create_thread(title=f"t{i}", unit=tree["branch"], actor=member)
             c = post_comment(thread=t, author=member, body="x", enforce_rate=False)
             hide_comment(comment=c, moderator=moderator, reason="r")
+            facilitator = MemberFactory(units=[tree["branch"]])
+            give_role(facilitator, tree["branch"], "facilitator")
+            schedule_live_session(
+                unit=tree["branch"],
+                facilitator=facilitator,
+                title=f"s{i}",
+                starts=now,
+                ends=now + timedelta(hours=1),
+                agenda="Budget\n\nAnything else",
+            )
 
+    urls = ["/api/v1/threads/", "/api/v1/moderation-log/", "/api/v1/live-sessions/"]
     grow(2)
     api.get("/api/v1/threads/")
-    few = {
-        url: _count_queries(api, url)
-        for url in [
-            "/api/v1/threads/",
-            "/api/v1/moderation-log/",
-            "/api/v1/live-sessions/",
-        ]
-    }
-    grow(15)
-    many = {url: _count_queries(api, url) for url in few}
+    few = {url: _count_queries(api, url) for url in urls}
+    grow(12)
+    many = {url: _count_queries(api, url) for url in urls}
     assert many == few
+    sessions = api.get("/api/v1/live-sessions/?page_size=50").json()
+    assert sessions["count"] == 14
+    assert len({s["facilitator"]["id"] for s in sessions["results"]}) == 14
+    threads = api.get("/api/v1/threads/?page_size=50").json()["results"]
+    assert sum(t["live_now"] for t in threads) == 14
 
 
 def test_moderation_page_has_fixed_query_count(client, tree, member, moderator):

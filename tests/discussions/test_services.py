@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -17,7 +18,9 @@ from deliberation.discussions.models import (
     ThreadEvent,
 )
 from deliberation.errors import Conflict, NotAllowed, ServiceError
+from deliberation.realtime.events import thread_group
 from tests.factories import MemberFactory
+from tests.realtime import GroupListener
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +28,16 @@ pytestmark = pytest.mark.django_db
 def test_events_are_published_only_after_commit(
     thread, member, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as callbacks:
-        services.post_comment(thread=thread, author=member, body="hello")
-    assert len(callbacks) == 1  # one publish, scheduled for after commit
+    with GroupListener(thread_group(thread.pk)) as listener:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            comment = services.post_comment(thread=thread, author=member, body="hello")
+            assert listener.nothing()  # written, not yet committed: nothing sent
+        assert len(callbacks) == 1  # one publish, run at commit
+        event = listener.next()
+        assert (event["type"], event["id"]) == ("comment.created", comment.pk)
+        assert event["seq"] == comment.seq
+        assert event["data"]["body_html"] == "<p>hello</p>\n"
+        assert listener.nothing()  # and only once
 
 
 def test_a_rolled_back_comment_leaves_no_event(
@@ -189,13 +199,24 @@ def test_reason_is_required(comment, moderator):
         services.hide_comment(comment=comment, moderator=moderator, reason="  ")
 
 
-@override_settings(COMMENT_RATE="2/min")
+def _next_minute():
+    """The start of the next wall-clock minute (a rate window starts there)."""
+    return (timezone.now() + timedelta(minutes=1)).replace(second=0, microsecond=0)
+
+
+@override_settings(COMMENT_RATE="2/min", COMMENT_RATE_WINDOW=1)
 def test_rate_accepts_rate_strings(thread, member):
-    for i in range(2):
-        services.post_comment(thread=thread, author=member, body=str(i))
-    with pytest.raises(services.RateLimited) as exc:
-        services.post_comment(thread=thread, author=member, body="3")
-    assert exc.value.wait <= 61
+    """ "2/min" means two per minute whatever COMMENT_RATE_WINDOW says; the clock is
+    frozen at the start of a minute so the test means the same whenever it runs."""
+    with time_machine.travel(_next_minute(), tick=False) as t:
+        for i in range(2):
+            services.post_comment(thread=thread, author=member, body=str(i))
+        t.shift(30)
+        with pytest.raises(services.RateLimited) as exc:
+            services.post_comment(thread=thread, author=member, body="3")
+        assert exc.value.wait == 31
+        t.shift(30)  # the next minute
+        services.post_comment(thread=thread, author=member, body="4")
 
 
 def test_session_rules(tree, facilitator, member):

@@ -54,6 +54,14 @@ async def stream_event(ws, timeout=10.0) -> dict:
                 return event
 
 
+async def subscribed(ws, timeout=10.0) -> None:
+    """Wait for the socket's first `presence.changed`: the server sends it to the
+    thread's group through Redis, so its arrival proves this socket is subscribed."""
+    async with asyncio.timeout(timeout):
+        while json.loads(await ws.recv()).get("type") != "presence.changed":
+            pass
+
+
 async def quiet(ws, wait=1.0) -> bool:
     try:
         async with asyncio.timeout(wait):
@@ -95,7 +103,7 @@ def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_serve
 
     async def scenario():
         async with websockets.connect(ws_url) as ws:
-            await asyncio.sleep(0.3)  # subscribed before we post
+            await subscribed(ws)  # before we post
             first = await asyncio.to_thread(post, "Hello from process B")
             event = await stream_event(ws)
             assert event["type"] == "comment.created"
@@ -105,6 +113,7 @@ def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_serve
         # the connection is gone; three comments are posted meanwhile
         missed = [await asyncio.to_thread(post, f"missed {i}") for i in range(3)]
         async with websockets.connect(ws_url) as ws:
+            await subscribed(ws)
             await ws.send(json.dumps({"type": "resume", "after_seq": last_seq}))
             got = [await stream_event(ws) for _ in range(3)]
             assert [e["id"] for e in got] == [c["id"] for c in missed]

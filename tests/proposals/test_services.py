@@ -11,6 +11,7 @@ from django.utils import timezone
 from deliberation.celery import app as celery_app
 from deliberation.discussions.models import ThreadEvent
 from deliberation.errors import Conflict, NotAllowed
+from deliberation.realtime.events import thread_group
 from proposals import services, tasks
 from proposals.models import (
     Amendment,
@@ -22,6 +23,7 @@ from proposals.models import (
 )
 from proposals.services._common import _transition
 from tests.proposals.conftest import move_past_deadline
+from tests.realtime import GroupListener
 
 pytestmark = pytest.mark.django_db
 
@@ -105,10 +107,15 @@ def test_state_change_event_after_commit_is_json(
     make_proposal, other_member, django_capture_on_commit_callbacks
 ):
     p = make_proposal()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.support_proposal(proposal=p, member=other_member)
-    assert len(callbacks) == 2  # published only after commit: state, then support
+    with GroupListener(thread_group(p.thread_id)) as listener:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            services.support_proposal(proposal=p, member=other_member)
+            assert listener.nothing()  # not before commit
+        assert len(callbacks) == 2  # state, then support
+        published = [listener.next(), listener.next()]
+        assert listener.nothing()
     events = list(ThreadEvent.objects.filter(thread_id=p.thread_id).order_by("seq"))
+    assert published == [e.as_message() for e in events[-2:]]
     message = json.loads(json.dumps(events[-2].as_message()))
     assert message["type"] == "proposal.state_changed"
     assert message["id"] == p.pk
