@@ -10,3 +10,27 @@ class ProposalsConfig(AppConfig):
         from deliberation.celery import add_beat_entry
 
         add_beat_entry("proposals-advance-schedule", "proposals.advance_schedule", 60.0)
+
+        from deliberation.discussions.subjects import register_subject_rule
+        from deliberation.notifications.targets import register_follow_target
+
+        from . import permissions
+
+        register_subject_rule(
+            "proposal",
+            can_read=permissions.can_read_proposal_thread,
+            visible_filter=permissions.readable_proposal_threads,
+            related=("proposal",),
+        )
+        register_subject_rule(
+            "amendment",
+            can_read=permissions.can_read_amendment_thread,
+            visible_filter=permissions.readable_amendment_threads,
+            related=("amendment__proposal",),
+        )
+        register_follow_target(
+            "proposal",
+            model="proposals.Proposal",
+            can_follow=permissions.can_read_proposal,
+        )
+        register_follow_target("topic", model="proposals.Topic")

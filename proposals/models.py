@@ -171,21 +171,26 @@ OPEN_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VO
 
 
 class ProposalQuerySet(models.QuerySet):
+    def published(self):
+        """Proposals that have been published (`published_at` is set when a draft
+        moves on). A draft withdrawn before publication stays unpublished: private
+        to its authors like any draft (docs/permissions.md)."""
+        return self.filter(published_at__isnull=False)
+
     def visible_to(self, member):
-        """Published proposals, plus drafts the member writes (as author or invitee).
-        The member's draft ids are read first (one small indexed query) so that the
-        main filter stays on the (state, id) index: counting 10,000 rows is then an
-        index-only scan instead of a sequential scan with a sub-plan."""
+        """Published proposals, plus unpublished ones the member writes (as author or
+        invitee). The member's unpublished ids are read first (one small indexed
+        query) so that the main filter stays simple."""
         if not getattr(member, "is_authenticated", False):
-            return self.exclude(state=State.DRAFT)
+            return self.published()
         draft_ids = list(
             ProposalAuthor.objects.filter(
-                member=member, proposal__state=State.DRAFT
+                member=member, proposal__published_at__isnull=True
             ).values_list("proposal_id", flat=True)
         )
         if not draft_ids:
-            return self.exclude(state=State.DRAFT)
-        return self.filter(~Q(state=State.DRAFT) | Q(pk__in=draft_ids))
+            return self.published()
+        return self.filter(Q(published_at__isnull=False) | Q(pk__in=draft_ids))
 
 
 class Proposal(models.Model):
@@ -278,6 +283,10 @@ class Proposal(models.Model):
     @property
     def voting_ends(self):
         return self.phase_ends if self.state == State.VOTING else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def is_editable(self) -> bool:

@@ -4,9 +4,11 @@ support; only accepted authors edit; only administrators edit policies."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from deliberation.members.permissions import has_role, is_member_of
 
-from .models import State
+from .models import ProposalAuthor
 
 
 def _authorships(member, proposal) -> dict[int, bool]:
@@ -33,11 +35,44 @@ def is_invited_coauthor(member, proposal) -> bool:
 
 
 def can_read_proposal(member, proposal) -> bool:
+    """Published: every signed-in member (anonymous visitors get the public teaser
+    page only). Unpublished (a draft, or a draft withdrawn before publication): its
+    authors and invited co-authors, nobody else — not moderators, not admins."""
     if not getattr(member, "is_authenticated", False):
         return False
-    if proposal.state != State.DRAFT:
+    if proposal.is_published:
         return True
     return member.pk in _authorships(member, proposal)
+
+
+def readable_proposals_q(member, prefix: str = "") -> Q:
+    """`can_read_proposal` as a filter over rows reaching a proposal by `prefix`."""
+    published = Q(**{f"{prefix}published_at__isnull": False})
+    if not getattr(member, "is_authenticated", False):
+        return published
+    own = ProposalAuthor.objects.filter(member=member).values("proposal_id")
+    return published | Q(**{f"{prefix}pk__in": own})
+
+
+# --- thread subjects (registered with discussions in ProposalsConfig.ready) ----------
+
+
+def can_read_proposal_thread(member, thread) -> bool:
+    proposal = getattr(thread, "proposal", None)
+    return proposal is not None and can_read_proposal(member, proposal)
+
+
+def readable_proposal_threads(member) -> Q:
+    return readable_proposals_q(member, "proposal__")
+
+
+def can_read_amendment_thread(member, thread) -> bool:
+    amendment = getattr(thread, "amendment", None)
+    return amendment is not None and can_read_proposal(member, amendment.proposal)
+
+
+def readable_amendment_threads(member) -> Q:
+    return readable_proposals_q(member, "amendment__proposal__")
 
 
 def can_propose_in(member, unit) -> bool:

@@ -141,7 +141,7 @@ def get_proposal(*, viewer, pk: int) -> Proposal:
             ),
             Prefetch(
                 "alternatives",
-                queryset=Proposal.objects.exclude(state=State.DRAFT)
+                queryset=Proposal.objects.published()
                 .order_by("created", "id")
                 .only("id", "title", "state", "alternative_to_id"),
             ),
@@ -155,7 +155,7 @@ def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
     text = (text or "").replace("\x00", "").strip()
     if len(text) < 3:
         return []
-    qs = Proposal.objects.visible_to(viewer).exclude(state=State.DRAFT)
+    qs = Proposal.objects.published()
     if uses_postgres():
         # Any of the words (OR) in titles and clauses (weight A), ranked: a title is
         # rarely written the same way twice, and the rationale would match too much.
@@ -232,7 +232,7 @@ def ballot_group(proposal: Proposal) -> list[Proposal]:
     return [
         *Proposal.objects.filter(pk=root_id),
         *Proposal.objects.filter(alternative_to_id=root_id)
-        .exclude(state=State.DRAFT)
+        .published()
         .order_by("created", "id"),
     ]
 

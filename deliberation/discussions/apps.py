@@ -8,7 +8,16 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self):
+        from django.db.models import Q
+
         from deliberation.celery import add_beat_entry
+
+        from .subjects import register_subject_rule
+
+        # A unit's own discussion is open to every member (transparency, DESIGN §1).
+        register_subject_rule(
+            "unit", can_read=lambda viewer, thread: True, visible_filter=lambda v: Q()
+        )
 
         add_beat_entry(
             "discussions-announce-live-sessions",

@@ -1,13 +1,16 @@
 """`/ws/threads/{id}/` — the live thread (docs/realtime.md).
 
-* connect: anonymous → close 4401, unknown thread → 4404, not allowed to read → 4403
-  (before the handshake completes; the origin and the session/token are checked by
-  `deliberation.realtime.auth.WebsocketGuard`).
+* connect: the handshake is accepted and then closed with a code the client can act
+  on: anonymous → 4401, unknown thread (or one whose subject the member may not read,
+  such as someone's draft) → 4404, not a member → 4403. The origin and the
+  session/token are checked before by `deliberation.realtime.auth.WebsocketGuard`
+  (a foreign origin is refused at the handshake: HTTP 403).
 * server → client: stored thread events `{"type", "id", "seq", "data"}` relayed from
   the group `thread.<id>`, in seq order, none twice; `presence.changed` without seq.
 * client → server: `{"type": "resume", "after_seq": N}` replays stored events with
-  seq > N from the database, then continues live; `{"type": "ping"}` → `pong`.
-  Anything else gets `{"type": "error", "detail": ...}`.
+  seq > N from the database, rendered for this member now (`replay.py`: hidden text
+  only to its author and moderators, deleted text to nobody), then continues live;
+  `{"type": "ping"}` → `pong`. Anything else gets `{"type": "error", "detail": ...}`.
 Clients write through the API; the socket only delivers.
 """
 
@@ -20,12 +23,15 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from deliberation.realtime import presence
 from deliberation.realtime.events import thread_group
 
-from . import permissions as perms
-from .models import Thread, ThreadEvent
+from .access import access_thread
+from .models import Thread
+from .replay import events_for_viewer
 
 logger = logging.getLogger(__name__)
 
@@ -68,22 +74,27 @@ def schedule_presence_broadcast(thread_id: int) -> None:
     _pending_presence[key] = loop.create_task(broadcast())
 
 
-@database_sync_to_async
-def _thread_access(user, thread_id: int) -> tuple[str, int]:
-    thread = Thread.objects.select_related("unit").filter(pk=thread_id).first()
-    if thread is None:
-        return "missing", 0
-    if not perms.can_read_thread(user, thread):
-        return "forbidden", 0
-    return "ok", thread.last_seq
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_NOT_ALLOWED = 4403
+CLOSE_NOT_FOUND = 4404
 
 
 @database_sync_to_async
-def _events_between(thread_id: int, after: int, upto: int | None, limit: int):
-    qs = ThreadEvent.objects.filter(thread_id=thread_id, seq__gt=after)
-    if upto is not None:
-        qs = qs.filter(seq__lt=upto)
-    return [e.as_message() for e in qs.order_by("seq")[:limit]]
+def _thread_access(user, thread_id: int) -> tuple[int | None, Thread | None]:
+    """(close code or None, the thread) — the same rule as the API and the pages."""
+    try:
+        return None, access_thread(user, thread_id)
+    except Http404:
+        return CLOSE_NOT_FOUND, None
+    except PermissionDenied:
+        return CLOSE_NOT_ALLOWED, None
+
+
+@database_sync_to_async
+def _events_between(viewer, thread: Thread, after: int, upto: int | None, limit: int):
+    return events_for_viewer(
+        viewer=viewer, thread=thread, after=after, before=upto, limit=limit
+    )
 
 
 @database_sync_to_async
@@ -97,19 +108,21 @@ def _last_seq(thread_id: int) -> int:
 class ThreadConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
 
+    async def refuse(self, code: int):
+        """Accept, then close with `code`: browsers and clients see the code (a
+        refusal before the handshake would only be an HTTP 403 to them)."""
+        await self.accept()
+        await self.close(code=code)
+
     async def connect(self):
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
-            await self.close(code=4401)
-            return
-        access, last_seq = await _thread_access(self.user, self.thread_id)
-        if access == "missing":
-            await self.close(code=4404)
-            return
-        if access == "forbidden":
-            await self.close(code=4403)
-            return
+            return await self.refuse(CLOSE_NOT_SIGNED_IN)
+        refusal, self.thread = await _thread_access(self.user, self.thread_id)
+        if refusal is not None:
+            return await self.refuse(refusal)
+        last_seq = self.thread.last_seq
         self.replaying = False
         self.buffer: list[dict] = []
         self.group = thread_group(self.thread_id)
@@ -193,7 +206,9 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             start = after if after <= current else min(sent_low, current)
             last = start
             while True:
-                batch = await _events_between(self.thread_id, last, None, REPLAY_BATCH)
+                batch = await _events_between(
+                    self.user, self.thread, last, None, REPLAY_BATCH
+                )
                 for event in batch:
                     last = event["seq"]
                     if not sent_low < last <= sent_high:
@@ -226,7 +241,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             seq > self.last_sent + 1
         ):  # something went missing or arrived out of order
             missing = await _events_between(
-                self.thread_id, self.last_sent, seq, REPLAY_BATCH
+                self.user, self.thread, self.last_sent, seq, REPLAY_BATCH
             )
             for older in missing:
                 await self.send_json(older)

@@ -1,10 +1,15 @@
 """Who may do what in discussions — plain predicates reused by the API, the pages and
-the websocket consumer (docs/realtime.md, "Permissions").
+the websocket consumer (docs/permissions.md has the whole matrix).
 
-* read a thread: any signed-in member (transparency);
-* post, react, flag: a member of the thread's unit or of a unit below it;
-* hide/restore, decide appeals: a moderator of the thread's unit (or an ancestor);
-  an appeal is decided by another moderator than the one who hid the comment;
+* read a thread: a signed-in member, when its subject's rule allows it
+  (`subjects.py`: a unit's discussion is open to every member — transparency; a
+  proposal's or an amendment's thread follows the proposal: a draft's thread only
+  for its authors and invited co-authors);
+* post, react, flag: who may read it and is a member of the thread's unit or of a unit
+  below it;
+* hide/restore, decide appeals: a moderator of the thread's unit (or an ancestor), never
+  about their own comment; an appeal is decided by another moderator than the one who
+  hid the comment;
 * schedule and close live sessions: a facilitator of the branch.
 Facilitators and moderators hold no other power.
 """
@@ -13,6 +18,8 @@ from __future__ import annotations
 
 from deliberation.members.models import Membership
 from deliberation.members.permissions import has_role, is_member_of, unit_ids_of
+
+from .subjects import subject_allows
 
 
 def _authenticated(member) -> bool:
@@ -32,11 +39,17 @@ def is_member(member) -> bool:
 
 
 def can_read_thread(member, thread) -> bool:
-    return is_member(member)
+    """The one read rule of a thread, asked by every surface (API, pages, socket,
+    follows, feeds); `selectors.readable_threads` is the same rule for lists."""
+    return is_member(member) and subject_allows(member, thread)
 
 
 def can_post_in_thread(member, thread) -> bool:
-    return _authenticated(member) and is_member_of(member, thread.unit)
+    return (
+        _authenticated(member)
+        and is_member_of(member, thread.unit)
+        and can_read_thread(member, thread)
+    )
 
 
 def can_open_thread(member, unit) -> bool:
@@ -44,12 +57,20 @@ def can_open_thread(member, unit) -> bool:
 
 
 def can_moderate(member, thread) -> bool:
+    """A moderator of the thread's unit (or above) who may read the thread."""
     if not _authenticated(member):
         return False
     cache = member.__dict__.setdefault("_torget_moderates", {})
     if thread.unit_id not in cache:
         cache[thread.unit_id] = has_role(member, thread.unit, "moderator")
-    return cache[thread.unit_id]
+    return cache[thread.unit_id] and can_read_thread(member, thread)
+
+
+def can_moderate_comment(member, comment) -> bool:
+    """Hide or restore this comment: a moderator, never about their own comment."""
+    return comment.author_id != getattr(member, "pk", None) and can_moderate(
+        member, comment.thread
+    )
 
 
 def can_edit_comment(member, comment) -> bool:
@@ -69,7 +90,12 @@ def can_see_hidden_text(member, comment, *, moderator: bool | None = None) -> bo
 
 
 def can_decide_appeal(member, appeal, thread) -> bool:
-    return can_moderate(member, thread) and appeal.hidden_by_id != member.pk
+    """Another moderator than the one who hid it, and never the comment's author."""
+    return (
+        appeal.hidden_by_id != getattr(member, "pk", None)
+        and appeal.author_id != getattr(member, "pk", None)
+        and can_moderate(member, thread)
+    )
 
 
 def can_run_live_session(member, unit) -> bool:

@@ -7,14 +7,12 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from deliberation.errors import NotAllowed
 from deliberation.members.models import RoleAssignment
 
 from . import permissions as perms
+from .access import access_comment, access_thread
 from .models import (
     Appeal,
     Comment,
@@ -25,8 +23,8 @@ from .models import (
     ReactionKind,
     Stance,
     Thread,
-    ThreadEvent,
 )
+from .subjects import readable_filter
 
 ROOTS_PER_PAGE = 20
 
@@ -48,8 +46,18 @@ def with_live_now(qs: QuerySet) -> QuerySet:
     )
 
 
-def list_threads(*, unit_id: int | None = None, kind: str | None = None) -> QuerySet:
-    qs = with_live_now(Thread.objects.select_related("unit", "created_by"))
+def readable_threads(viewer) -> QuerySet:
+    """The threads the viewer may read — `permissions.can_read_thread` as one filter
+    (every registered subject rule OR-ed), so a list stays one query."""
+    if not perms.is_member(viewer):
+        return Thread.objects.none()
+    return Thread.objects.filter(readable_filter(viewer))
+
+
+def list_threads(
+    *, viewer, unit_id: int | None = None, kind: str | None = None
+) -> QuerySet:
+    qs = with_live_now(readable_threads(viewer).select_related("unit", "created_by"))
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     if kind:
@@ -68,15 +76,6 @@ def comments_of(thread_id: int) -> QuerySet:
         .select_related("author")
         .order_by("created", "id")
     )
-
-
-def events_after(thread_id: int, after_seq: int, limit: int = 500) -> list[dict]:
-    return [
-        e.as_message()
-        for e in ThreadEvent.objects.filter(
-            thread_id=thread_id, seq__gt=after_seq
-        ).order_by("seq")[:limit]
-    ]
 
 
 def my_reactions(member, comment_ids) -> set[tuple[int, str]]:
@@ -195,8 +194,14 @@ def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
     return {"for": for_side, "against": against_side}
 
 
-def moderation_log(*, unit_id: int | None = None) -> QuerySet:
+def moderation_log(*, viewer, unit_id: int | None = None) -> QuerySet:
+    """Public, except actions in threads the viewer may not read (a draft's thread):
+    their subject stays private, and anonymous visitors see unit discussions only."""
     qs = ModerationAction.objects.select_related("moderator", "unit", "thread")
+    if perms.is_member(viewer):
+        qs = qs.filter(readable_filter(viewer, "thread__"))
+    else:
+        qs = qs.filter(thread__kind="unit")
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     return qs.order_by("-created", "-id")
@@ -218,17 +223,20 @@ def moderated_unit_filter(member, prefix: str = "thread__unit__") -> Q | None:
 
 
 def open_flags_qs(member) -> QuerySet:
-    """Unresolved flags on visible comments in the units the member moderates."""
+    """Unresolved flags on visible comments in the units the member moderates (in
+    threads they may read, on comments of others)."""
     q = moderated_unit_filter(member, "comment__thread__unit__")
     if q is None:
         return Flag.objects.none()
     return (
         Flag.objects.filter(
             q,
+            readable_filter(member, "comment__thread__"),
             resolved__isnull=True,
             comment__hidden=False,
             comment__deleted__isnull=True,
         )
+        .exclude(comment__author=member)
         .select_related("comment", "comment__author", "comment__thread", "member")
         .order_by("created", "id")
     )
@@ -255,8 +263,11 @@ def open_appeals_for(member) -> list:
     if q is None:
         return []
     return list(
-        Appeal.objects.filter(q, decided__isnull=True)
+        Appeal.objects.filter(
+            q, readable_filter(member, "comment__thread__"), decided__isnull=True
+        )
         .exclude(hidden_by=member)
+        .exclude(author=member)
         .select_related(
             "comment", "comment__author", "comment__thread", "author", "hidden_by"
         )
@@ -265,9 +276,15 @@ def open_appeals_for(member) -> list:
 
 
 def list_live_sessions(
-    *, unit_id: int | None = None, thread_id: int | None = None, upcoming: bool = False
+    *,
+    viewer,
+    unit_id: int | None = None,
+    thread_id: int | None = None,
+    upcoming: bool = False,
 ) -> QuerySet:
-    qs = LiveSession.objects.select_related(
+    if not perms.is_member(viewer):
+        return LiveSession.objects.none()
+    qs = LiveSession.objects.filter(readable_filter(viewer, "thread__")).select_related(
         "unit", "facilitator", "thread", "closed_by"
     )
     if unit_id is not None:
@@ -312,18 +329,11 @@ def comment_url(comment: Comment) -> str:
 
 
 def get_readable_thread(*, viewer, pk) -> Thread:
-    """The thread, or 404; 403 (NotAllowed) when the viewer may not read it."""
-    thread = get_object_or_404(Thread.objects.select_related("unit"), pk=pk)
-    if not perms.can_read_thread(viewer, thread):
-        raise NotAllowed(_("Only members can read discussions."))
-    return thread
+    """The thread, or 404 (also when its subject is private); 403 (NotAllowed) for
+    an account without membership. See `access.access_thread`."""
+    return access_thread(viewer, pk)
 
 
 def get_readable_comment(*, viewer, pk) -> Comment:
-    """The comment with its author and thread, or 404; 403 when it may not be read."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("author", "thread", "thread__unit"), pk=pk
-    )
-    if not perms.can_read_thread(viewer, comment.thread):
-        raise NotAllowed(_("Only members can read discussions."))
-    return comment
+    """The comment with its author and thread; see `access.access_comment`."""
+    return access_comment(viewer, pk)

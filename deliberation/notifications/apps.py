@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "deliberation.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from .targets import register_core_targets
+
+        register_core_targets()

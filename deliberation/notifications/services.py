@@ -3,7 +3,6 @@ notifications issue."""
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -11,14 +10,7 @@ from django.utils.translation import gettext as _
 from deliberation.errors import NotAllowed
 
 from .models import Follow, FollowTarget
-
-TARGET_MODELS: dict[str, str] = {
-    FollowTarget.PROPOSAL: "proposals.Proposal",
-    FollowTarget.THREAD: "discussions.Thread",
-    FollowTarget.UNIT: "members.Unit",
-    FollowTarget.TOPIC: "proposals.Topic",
-    FollowTarget.MEMBER: "members.Member",
-}
+from .targets import followable
 
 
 def _check_target(*, member, target_kind: str, target_id: int) -> None:
@@ -31,15 +23,10 @@ def _check_target(*, member, target_kind: str, target_id: int) -> None:
                 ]
             }
         )
-    model = apps.get_model(TARGET_MODELS[target_kind])
-    obj = model.objects.filter(pk=target_id).first()
+    obj = followable(member, target_kind, target_id)
     if obj is None:
+        # Missing and not readable answer the same: a draft's existence is private.
         raise ValidationError({"target_id": [_("Nothing to follow with this id.")]})
-    if target_kind == FollowTarget.PROPOSAL:
-        from proposals.permissions import can_read_proposal
-
-        if not can_read_proposal(member, obj):
-            raise ValidationError({"target_id": [_("Nothing to follow with this id.")]})
     if target_kind == FollowTarget.MEMBER and obj.pk == member.pk:
         raise NotAllowed(_("You cannot follow yourself."))
 

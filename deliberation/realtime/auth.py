@@ -1,7 +1,11 @@
 """Websocket guard: origin check and authentication before any consumer runs.
 
-* A browser sends an `Origin`; it must be one of ours (ALLOWED_HOSTS, or
-  WEBSOCKET_ALLOWED_ORIGINS when set) — otherwise the handshake is refused (403).
+* A browser sends an `Origin`; the whole origin — scheme, host and port — must be one
+  of ours, otherwise the handshake is refused (HTTP 403). Ours are
+  WEBSOCKET_ALLOWED_ORIGINS when set; else the origin this very request was made to
+  (its `Host`, which must be in ALLOWED_HOSTS, with https when the socket is wss or
+  the trusted proxy says so) and CSRF_TRUSTED_ORIGINS — the rule Django's CSRF check
+  applies to forms.
 * The member is taken from `?token=<api token>` or from the session cookie.
 * A connection without `Origin` (a non-browser client) must authenticate by token:
   cookies are only trusted together with an origin we know.
@@ -10,15 +14,14 @@ Consumers then check membership of the thread/unit in `connect`.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlsplit
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http.request import split_domain_port
-from django.utils.http import is_same_domain
+from django.http.request import split_domain_port, validate_host
 
 
 @database_sync_to_async
@@ -39,18 +42,62 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
-def origin_allowed(origin: str) -> bool:
-    explicit = getattr(settings, "WEBSOCKET_ALLOWED_ORIGINS", None)
-    if explicit:
-        return origin.rstrip("/") in {o.rstrip("/") for o in explicit}
-    parsed = urlparse(origin)
-    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
-        return False
-    host, _port = split_domain_port(parsed.netloc)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalise_origin(origin: str) -> str | None:
+    """`scheme://host[:port]` in lower case with the default port dropped, or None
+    when it is not an http(s) origin."""
+    try:
+        parsed = urlsplit(origin.strip())
+        port = parsed.port
+    except ValueError:
+        return None
+    scheme = parsed.scheme.lower()
+    host = (parsed.hostname or "").lower()
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is None or port == DEFAULT_PORTS[scheme]:
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def _own_origin(scope) -> str | None:
+    """The origin the socket was opened on, as Django's CSRF check builds it."""
+    host = _header(scope, b"host")
+    if not host:
+        return None
+    domain, _port = split_domain_port(host)
     allowed = settings.ALLOWED_HOSTS
     if settings.DEBUG and not allowed:
         allowed = [".localhost", "127.0.0.1", "[::1]"]
-    return any(pattern == "*" or is_same_domain(host, pattern) for pattern in allowed)
+    if not domain or not validate_host(domain, allowed):
+        return None
+    secure = scope.get("scheme") == "wss"
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header:
+        name, value = proxy_header
+        header = name.removeprefix("HTTP_").lower().replace("_", "-").encode()
+        forwarded = _header(scope, header)
+        if forwarded is not None:
+            secure = forwarded.split(",")[0].strip() == value
+    return normalise_origin(f"{'https' if secure else 'http'}://{host}")
+
+
+def origin_allowed(origin: str, scope=None) -> bool:
+    wanted = normalise_origin(origin)
+    if wanted is None:
+        return False
+    explicit = getattr(settings, "WEBSOCKET_ALLOWED_ORIGINS", None)
+    if explicit:
+        return wanted in {normalise_origin(o) for o in explicit}
+    trusted = {normalise_origin(o) for o in settings.CSRF_TRUSTED_ORIGINS}
+    if scope is not None:
+        trusted.add(_own_origin(scope))
+    trusted.discard(None)
+    return wanted in trusted
 
 
 class _TokenAuth:
@@ -80,7 +127,7 @@ class WebsocketGuard:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket":
             origin = _header(scope, b"origin")
-            if origin is not None and not origin_allowed(origin):
+            if origin is not None and not origin_allowed(origin, scope):
                 denier = WebsocketDenier()
                 return await denier(scope, receive, send)
         return await self.inner(scope, receive, send)

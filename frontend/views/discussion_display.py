@@ -81,7 +81,9 @@ def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
         c.can_flag = can_post and not c.is_own and not c.hidden
         c.can_reply = can_post
         c.mod_action = (
-            ("restore" if c.hidden else "hide") if moderator and alive else ""
+            ("restore" if c.hidden else "hide")
+            if moderator and alive and not c.is_own
+            else ""
         )
         c.reactions_html = reactions_html(c)
 

@@ -22,7 +22,6 @@ from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
 from deliberation.discussions.models import (
     Comment,
-    LiveSession,
     Thread,
 )
 from deliberation.errors import ServiceError
@@ -210,9 +209,8 @@ def unit_threads(request, pk: int):
             form.add_error(None, str(exc))
         else:
             return redirect(thread.get_absolute_url())
-    page = Paginator(selectors.list_threads(unit_id=unit.pk), 30).get_page(
-        request.GET.get("page")
-    )
+    threads = selectors.list_threads(viewer=request.user, unit_id=unit.pk)
+    page = Paginator(threads, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "discussions/unit_threads.html",
@@ -222,7 +220,9 @@ def unit_threads(request, pk: int):
             "form": form,
             "can_open": perms.can_open_thread(request.user, unit),
             "sessions": list(
-                selectors.list_live_sessions(unit_id=unit.pk, upcoming=True)
+                selectors.list_live_sessions(
+                    viewer=request.user, unit_id=unit.pk, upcoming=True
+                )
             ),
             "now": timezone.now(),
         },
@@ -233,8 +233,12 @@ def unit_threads(request, pk: int):
 def unit_block(request, unit):
     if not perms.is_member(request.user):
         return None
-    threads = list(selectors.list_threads(unit_id=unit.pk)[:5])
-    sessions = list(selectors.list_live_sessions(unit_id=unit.pk, upcoming=True)[:5])
+    threads = list(selectors.list_threads(viewer=request.user, unit_id=unit.pk)[:5])
+    sessions = list(
+        selectors.list_live_sessions(
+            viewer=request.user, unit_id=unit.pk, upcoming=True
+        )[:5]
+    )
     return {
         "template": "discussions/_unit_block.html",
         "unit": unit,
@@ -257,11 +261,9 @@ def home_block(request):
     if not units:
         return None
     sessions = list(
-        LiveSession.objects.filter(
-            unit_id__in=units, closed__isnull=True, ends__gt=timezone.now()
-        )
-        .select_related("unit", "thread")
-        .order_by("starts")[:5]
+        selectors.list_live_sessions(viewer=request.user, upcoming=True).filter(
+            unit_id__in=units
+        )[:5]
     )
     if not sessions:
         return None

@@ -11,10 +11,6 @@ from django.utils.translation import gettext as _
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import services
-from deliberation.discussions.models import (
-    LiveSession,
-    Thread,
-)
 from deliberation.errors import ServiceError
 from deliberation.members.models import Unit
 
@@ -33,7 +29,11 @@ def session_new(request, pk: int):
         )
     thread = None
     if request.GET.get("thread", "").isdigit():
-        thread = Thread.objects.filter(pk=request.GET["thread"], unit=unit).first()
+        thread = (
+            selectors.readable_threads(request.user)
+            .filter(pk=request.GET["thread"], unit=unit)
+            .first()
+        )
     form = SessionForm(
         request.POST or None, initial={"title": thread.title if thread else ""}
     )
@@ -63,7 +63,7 @@ def session_new(request, pk: int):
 @login_required
 def session_close(request, sid: int):
     session = get_object_or_404(
-        LiveSession.objects.select_related("unit", "thread"), pk=sid
+        selectors.list_live_sessions(viewer=request.user), pk=sid
     )
     if not perms.can_run_live_session(request.user, session.unit):
         raise PermissionDenied(

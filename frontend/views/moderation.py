@@ -77,7 +77,7 @@ def comment_hide(request, cid: int):
     return _reason_page(
         request,
         cid,
-        allowed=lambda m, c: perms.can_moderate(m, c.thread),
+        allowed=perms.can_moderate_comment,
         service=lambda c, m, r: services.hide_comment(comment=c, moderator=m, reason=r),
         title=_("Hide this comment"),
         submit=_("Hide"),
@@ -94,7 +94,7 @@ def comment_restore(request, cid: int):
     return _reason_page(
         request,
         cid,
-        allowed=lambda m, c: perms.can_moderate(m, c.thread),
+        allowed=perms.can_moderate_comment,
         service=lambda c, m, r: services.restore_comment(
             comment=c, moderator=m, reason=r
         ),
@@ -148,7 +148,8 @@ def appeal_decide(request, aid: int):
 
 def moderation(request):
     """The public moderation log; moderators also see open flags and appeals."""
-    page = Paginator(selectors.moderation_log(), 50).get_page(request.GET.get("page"))
+    log = selectors.moderation_log(viewer=request.user)
+    page = Paginator(log, 50).get_page(request.GET.get("page"))
     ctx: dict[str, Any] = {"page": page, "flags": [], "appeals": []}
     if request.user.is_authenticated:
         ctx["flags"] = selectors.open_flags_for(request.user)

@@ -113,9 +113,7 @@ def proposal_new(request):
     original = None
     alt_id = request.GET.get("alternative_to") or request.POST.get("alternative_to")
     if alt_id and str(alt_id).isdigit():
-        original = get_object_or_404(
-            Proposal.objects.exclude(state=State.DRAFT), pk=int(alt_id)
-        )
+        original = get_object_or_404(Proposal.objects.published(), pk=int(alt_id))
     if request.method == "POST":
         form = ProposalForm(request.POST, units=units)
         if form.is_valid():
@@ -228,7 +226,7 @@ def proposal_detail(request, pk: int):
     if not request.user.is_authenticated:
         # Shareable link: a public teaser (title, unit, state, Open Graph) and a way in.
         proposal = get_object_or_404(
-            Proposal.objects.exclude(state=State.DRAFT).select_related("unit"), pk=pk
+            Proposal.objects.published().select_related("unit"), pk=pk
         )
         return render(request, "proposals/teaser.html", {"proposal": proposal})
     proposal = _load(request, pk)
@@ -407,7 +405,7 @@ def proposal_action(request, pk: int, action: str | None = None):
         messages.error(request, _("Unknown action."))
     else:
         _run(request, *actions[action])
-    if action == "decline_coauthor" and proposal.state == State.DRAFT:
+    if action == "decline_coauthor" and not proposal.is_published:
         return redirect("proposal_list")
     return redirect(reverse("proposal_detail", args=[pk]) + "#support")
 
@@ -501,7 +499,7 @@ class ProposalFeed(Feed):
 
     def items(self, obj):
         qs = (
-            Proposal.objects.exclude(state=State.DRAFT)
+            Proposal.objects.published()
             .select_related("unit")
             .prefetch_related("topics")
         )

@@ -11,7 +11,6 @@ from proposals.models import (
     Policy,
     Proposal,
     Revision,
-    State,
     StateChange,
     Topic,
 )
@@ -195,7 +194,7 @@ class ProposalCreateSerializer(serializers.Serializer):
     )
     publish = serializers.BooleanField(required=False, default=False)
     alternative_to = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.exclude(state=State.DRAFT),
+        queryset=Proposal.objects.published(),
         required=False,
         allow_null=True,
         default=None,

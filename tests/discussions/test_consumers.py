@@ -58,7 +58,8 @@ def setup_world():
 
 
 def ws(path: str, *, token: str | None = None, origin: str | None = None):
-    headers = [(b"origin", origin.encode())] if origin else []
+    """A client; with an `origin`, the page it comes from is served as `testserver`."""
+    headers = [(b"origin", origin.encode()), (b"host", b"testserver")] if origin else []
     if token:
         path += f"?token={token}"
     return WebsocketCommunicator(application, path, headers=headers)
@@ -92,20 +93,34 @@ async def connect_ok(path, **kw):
 post = database_sync_to_async(post_comment)
 
 
+async def close_code(comm) -> int:
+    """The code a refused socket is closed with: accepted, then closed at once, so
+    the client sees the code (a refusal before the handshake is only HTTP 403)."""
+    connected, _ = await comm.connect()
+    assert connected
+    message = await comm.receive_output(timeout=3)
+    assert message["type"] == "websocket.close"
+    return message["code"]
+
+
 async def test_anonymous_is_refused_4401():
     world = await setup_world()
     comm = ws(f"/ws/threads/{world['thread'].pk}/", origin="http://testserver")
-    connected, code = await comm.connect()
-    assert not connected
-    assert code == 4401
+    assert await close_code(comm) == 4401
 
 
 async def test_unknown_thread_is_4404():
     world = await setup_world()
     comm = ws("/ws/threads/999999/", token=world["tokens"][world["author"]])
-    connected, code = await comm.connect()
-    assert not connected
-    assert code == 4404
+    assert await close_code(comm) == 4404
+
+
+async def test_thread_id_beyond_64_bits_is_4404():
+    world = await setup_world()
+    comm = ws(
+        "/ws/threads/99999999999999999999999/", token=world["tokens"][world["author"]]
+    )
+    assert await close_code(comm) == 4404
 
 
 async def test_account_without_membership_is_4403():
@@ -113,17 +128,13 @@ async def test_account_without_membership_is_4403():
     comm = ws(
         f"/ws/threads/{world['thread'].pk}/", token=world["tokens"][world["nobody"]]
     )
-    connected, code = await comm.connect()
-    assert not connected
-    assert code == 4403
+    assert await close_code(comm) == 4403
 
 
 async def test_bad_token_is_anonymous():
     world = await setup_world()
     comm = ws(f"/ws/threads/{world['thread'].pk}/", token="not-a-token")
-    connected, code = await comm.connect()
-    assert not connected
-    assert code == 4401
+    assert await close_code(comm) == 4401
 
 
 async def test_foreign_origin_is_refused():
@@ -314,6 +325,7 @@ async def test_session_cookie_with_our_origin_is_accepted(client):
         f"/ws/threads/{world['thread'].pk}/",
         headers=[
             (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),
             (b"cookie", f"sessionid={cookie}".encode()),
         ],
     )

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
+from deliberation.discussions.access import access_comment
 from deliberation.discussions.models import (
     Appeal,
     Comment,
@@ -24,6 +25,7 @@ from deliberation.discussions.models import (
     ModerationAction,
     Thread,
 )
+from deliberation.discussions.subjects import readable_filter
 from deliberation.idempotency import create_once, replay_headers, request_key
 from deliberation.members.models import Unit
 
@@ -96,8 +98,8 @@ def _comment(request, pk) -> Comment:
 
 
 def comment_response(request, comment, status_code=200) -> Response:
-    comment = Comment.objects.select_related("author").get(pk=comment.pk)
-    thread = Thread.objects.select_related("unit").get(pk=comment.thread_id)
+    comment = access_comment(request.user, comment.pk)
+    thread = comment.thread
     selectors.present_comments([comment], request.user, thread)
     reacted = selectors.my_reactions(request.user, [comment.pk])
     return Response(
@@ -118,6 +120,7 @@ class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
         if not perms.is_member(self.request.user):
             raise PermissionDenied(_("Only members can read discussions."))
         return selectors.list_threads(
+            viewer=self.request.user,
             unit_id=_int_param(self.request, "unit"),
             kind=self.request.query_params.get("kind") or None,
         )
@@ -406,13 +409,20 @@ class AppealListView(generics.ListAPIView):
         )
         if scope is not None:
             q |= scope
-        return Appeal.objects.filter(q).order_by("-created", "-id")
+        return (
+            Appeal.objects.filter(q)
+            .filter(readable_filter(self.request.user, "comment__thread__"))
+            .order_by("-created", "-id")
+        )
 
 
 class AppealDecideView(APIView):
     @extend_schema(request=DecideSerializer, responses=AppealSerializer)
     def post(self, request, pk):
-        appeal = get_object_or_404(Appeal, pk=pk)
+        appeal = get_object_or_404(
+            Appeal.objects.filter(readable_filter(request.user, "comment__thread__")),
+            pk=pk,
+        )
         data = DecideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = services.decide_appeal(
@@ -431,7 +441,9 @@ class ModerationLogView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
-        return selectors.moderation_log(unit_id=_int_param(self.request, "unit"))
+        return selectors.moderation_log(
+            viewer=self.request.user, unit_id=_int_param(self.request, "unit")
+        )
 
 
 class LiveSessionListView(generics.ListCreateAPIView):
@@ -443,6 +455,7 @@ class LiveSessionListView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         return selectors.list_live_sessions(
+            viewer=self.request.user,
             unit_id=_int_param(self.request, "unit"),
             thread_id=_int_param(self.request, "thread"),
             upcoming=self.request.query_params.get("upcoming") in {"1", "true"},
@@ -460,7 +473,8 @@ class LiveSessionListView(generics.ListCreateAPIView):
             return Response({"unit": [_("No such unit.")]}, status=400)
         thread = None
         if v.get("thread"):
-            thread = Thread.objects.filter(pk=v["thread"]).first()
+            thread = selectors.readable_threads(request.user).filter(pk=v["thread"])
+            thread = thread.select_related("unit").first()
             if thread is None:
                 return Response({"thread": [_("No such thread.")]}, status=400)
         session = services.schedule_live_session(
@@ -477,7 +491,11 @@ class LiveSessionListView(generics.ListCreateAPIView):
 
 class LiveSessionDetailView(generics.RetrieveAPIView):
     serializer_class = LiveSessionSerializer
-    queryset = LiveSession.objects.select_related("facilitator")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LiveSession.objects.none()
+        return selectors.list_live_sessions(viewer=self.request.user)
 
 
 class LiveSessionCloseView(APIView):
@@ -485,7 +503,9 @@ class LiveSessionCloseView(APIView):
 
     @extend_schema(request=MinutesSerializer, responses=LiveSessionSerializer)
     def post(self, request, pk):
-        session = get_object_or_404(LiveSession, pk=pk)
+        session = get_object_or_404(
+            selectors.list_live_sessions(viewer=request.user), pk=pk
+        )
         data = MinutesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.close_live_session(
