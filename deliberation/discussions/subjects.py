@@ -93,6 +93,6 @@ def _prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             out.children.append(_prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = child  # type: ignore[misc]
             out.children.append((f"{prefix}{key}", value))
     return out

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from deliberation.discussions import permissions as perms
-from deliberation.discussions import services
+from deliberation.discussions import selectors, services
 from deliberation.errors import ServiceError
 from deliberation.members.models import Unit
 

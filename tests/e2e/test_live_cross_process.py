@@ -137,19 +137,53 @@ def test_websocket_refusals_on_a_real_server(live_database, asgi_servers):
     world = run_django(env, SETUP)
     (a,) = asgi_servers(1, env)
 
+    async def answer(url: str, **kwargs) -> int | str:
+        """HTTP status of a refused handshake, the close code of a refused socket,
+        or "open" when the socket answers a ping."""
+        try:
+            async with websockets.connect(url, open_timeout=10, **kwargs) as ws:
+                try:
+                    await ws.send(json.dumps({"type": "ping"}))
+                    async with asyncio.timeout(10):
+                        while json.loads(await ws.recv())["type"] != "pong":
+                            pass
+                except websockets.exceptions.ConnectionClosed as exc:
+                    return exc.rcvd.code if exc.rcvd else "closed"
+                return "open"
+        except websockets.exceptions.InvalidStatus as exc:
+            return exc.response.status_code
+
     async def scenario():
         base = f"{a['ws']}/ws/threads/{world['thread']}/"
-        for url, kwargs in [
-            (base, {}),  # no token, no origin: anonymous
-            (base + "?token=wrong", {}),
-            (base + f"?token={world['reader']}", {"origin": "https://evil.example"}),
-            (f"{a['ws']}/ws/threads/999999/?token={world['reader']}", {}),
-        ]:
-            with pytest.raises(websockets.exceptions.InvalidStatus):
-                async with websockets.connect(url, **kwargs):
-                    pass
+        ours = a["url"]  # http://127.0.0.1:<port>: the origin the page came from
+        reader = f"?token={world['reader']}"
+        other_port = ours.rsplit(":", 1)[0] + ":9"
+        got = {
+            "anonymous": await answer(base),
+            "bad token": await answer(base + "?token=wrong"),
+            "no such thread": await answer(f"{a['ws']}/ws/threads/999999/{reader}"),
+            "foreign origin": await answer(
+                base + reader, origin="https://evil.example"
+            ),
+            "our host, other port": await answer(base + reader, origin=other_port),
+            "our host, https": await answer(
+                base + reader, origin=ours.replace("http:", "https:")
+            ),
+            "our origin": await answer(base + reader, origin=ours),
+            "no origin, token": await answer(base + reader),
+        }
+        assert got == {
+            "anonymous": 4401,
+            "bad token": 4401,
+            "no such thread": 4404,
+            "foreign origin": 403,
+            "our host, other port": 403,
+            "our host, https": 403,
+            "our origin": "open",
+            "no origin, token": "open",
+        }
 
-    run_async(scenario, timeout=60)
+    run_async(scenario, timeout=90)
 
 
 def test_presence_counts_members_across_processes(live_database, asgi_servers):

@@ -473,8 +473,12 @@ class LiveSessionListView(generics.ListCreateAPIView):
             return Response({"unit": [_("No such unit.")]}, status=400)
         thread = None
         if v.get("thread"):
-            thread = selectors.readable_threads(request.user).filter(pk=v["thread"])
-            thread = thread.select_related("unit").first()
+            thread = (
+                selectors.readable_threads(request.user)
+                .filter(pk=v["thread"])
+                .select_related("unit")
+                .first()
+            )
             if thread is None:
                 return Response({"thread": [_("No such thread.")]}, status=400)
         session = services.schedule_live_session(
