@@ -4,11 +4,12 @@ ASGI process — started the way `make run` starts it, then used over HTTP."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 import httpx
 import pytest
 
-from tests.e2e.servers import manage
+from tests.e2e.servers import Process, free_port, manage
 
 pytestmark = pytest.mark.e2e
 
@@ -68,3 +69,39 @@ def test_api_sign_in_and_read(embedded_server):
         )
         assert bad.status_code == 400
         assert bad.json()["detail"]
+
+
+def test_debug_pages_only_on_loopback(embedded_server, tmp_path):
+    """`HOST=0.0.0.0 make run` serves ordinary error pages and says so; the loopback
+    server of the fixture keeps Django's debug pages."""
+    with httpx.Client(base_url=embedded_server["url"], timeout=10) as client:
+        debug_page = client.get("/no-such-page/")
+    assert debug_page.status_code == 404
+    assert "URLconf" in debug_page.text  # Django's technical 404
+    port = free_port()
+    server = Process(
+        [
+            sys.executable,
+            "manage.py",
+            "runserver_embedded",
+            "--host",
+            "0.0.0.0",  # noqa: S104 — what a meeting room does; we call it on loopback
+            "--port",
+            str(port),
+            "--no-beat",
+        ],
+        embedded_server["env"],
+        tmp_path / "open-server.log",
+        port=port,
+    ).start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            page = client.get("/no-such-page/")
+            assert client.get("/").status_code == 200
+        out = server.output()
+    finally:
+        server.stop()
+    assert page.status_code == 404
+    assert "URLconf" not in page.text
+    assert "Page not found" in page.text
+    assert "DEBUG is off" in out
