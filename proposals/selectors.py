@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
@@ -58,12 +58,24 @@ def _authors_prefetch():
     )
 
 
+def _poll_subquery() -> Subquery:
+    """The id of the vote a proposal is (or was) in — through the voting area's link
+    table, found from the reverse relation so that proposals never import voting."""
+    link = Proposal.polls.through
+    return Subquery(
+        link.objects.filter(proposal_id=OuterRef("pk"), poll__kind="proposal")
+        .order_by("poll_id")
+        .values("poll_id")[:1]
+    )
+
+
 def base_queryset(*, viewer) -> QuerySet:
     qs = (
         Proposal.objects.visible_to(viewer)
         .defer("search_vector")  # large, and only PostgreSQL reads it
         .select_related("unit")
         .prefetch_related("topics", _authors_prefetch())
+        .annotate(poll_id=_poll_subquery())
     )
     if getattr(viewer, "is_authenticated", False):
         qs = qs.annotate(

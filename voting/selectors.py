@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from proposals.models import Proposal
+
 from .answers import decode, specs_of
 from .models import (
     BulletinBallot,
@@ -26,6 +28,14 @@ def _questions_prefetch() -> Prefetch:
         queryset=Question.objects.order_by("position").prefetch_related(
             Prefetch("options", queryset=Option.objects.order_by("position"))
         ),
+    )
+
+
+def _proposals_prefetch() -> Prefetch:
+    return Prefetch(
+        "proposals",
+        queryset=Proposal.objects.only("id").order_by("id"),
+        to_attr="proposal_list",
     )
 
 
@@ -57,7 +67,7 @@ def list_polls(
 ) -> QuerySet:
     """Polls, newest first; `state` = open | closed (open includes “counting”)."""
     qs = base_queryset(viewer=viewer).prefetch_related(
-        _questions_prefetch(), Prefetch("proposals", to_attr="proposal_list")
+        _questions_prefetch(), _proposals_prefetch()
     )
     if state:
         qs = qs.filter(state=state)
@@ -74,9 +84,7 @@ def get_poll(*, viewer, pk: int) -> Poll:
     """One poll with its questions and options (raises Poll.DoesNotExist)."""
     return (
         base_queryset(viewer=viewer)
-        .prefetch_related(
-            _questions_prefetch(), Prefetch("proposals", to_attr="proposal_list")
-        )
+        .prefetch_related(_questions_prefetch(), _proposals_prefetch())
         .get(pk=pk)
     )
 

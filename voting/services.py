@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deliberation.discussions.models import Thread
 from deliberation.errors import Conflict, NotAllowed, ServiceError
@@ -224,9 +225,21 @@ def create_advisory_poll(
     if not isinstance(closes, datetime):
         errors["closes"] = [_("Give the closing time as a date and time.")]
     elif closes < now + shortest:
+        seconds = int(shortest.total_seconds())
         errors["closes"] = [
-            _("The poll must stay open at least %(min)d minutes.")
-            % {"min": max(1, shortest.seconds // 60 + shortest.days * 1440)}
+            ngettext(
+                "The poll must stay open at least %(n)d minute.",
+                "The poll must stay open at least %(n)d minutes.",
+                seconds // 60,
+            )
+            % {"n": seconds // 60}
+            if seconds >= 60
+            else ngettext(
+                "The poll must stay open at least %(n)d second.",
+                "The poll must stay open at least %(n)d seconds.",
+                seconds,
+            )
+            % {"n": seconds}
         ]
     if errors:
         raise ValidationError(errors)

@@ -99,6 +99,7 @@ class ProposalSerializer(serializers.ModelSerializer):
     voting_ends = serializers.DateTimeField(read_only=True)
     viewer_supports = serializers.BooleanField(read_only=True, default=False)
     viewer_follows = serializers.BooleanField(read_only=True, default=False)
+    poll = serializers.IntegerField(source="poll_id", read_only=True, default=None)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -131,6 +132,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "published_at",
             "viewer_supports",
             "viewer_follows",
+            "poll",
             "url",
         ]
 

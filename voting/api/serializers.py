@@ -60,8 +60,9 @@ def poll_payload(poll: Poll, *, now=None) -> dict:
         "unit_name": poll.unit.name,
         "thread": poll.thread_id,
         "proposal": poll.proposal_id,
-        "proposals": sorted(p.pk for p in getattr(poll, "proposal_list", []))
-        or list(poll.proposals.values_list("pk", flat=True)),
+        "proposals": sorted(p.pk for p in poll.proposal_list)
+        if hasattr(poll, "proposal_list")
+        else sorted(poll.proposals.values_list("pk", flat=True)),
         "ballot": poll.ballot,
         "secret": poll.ballot == Ballot.SECRET,
         "method": "schulze"
