@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from deliberation.errors import Conflict
-from deliberation.members.models import SubmissionKey
+from deliberation.members.models import Member, SubmissionKey
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
 T = TypeVar("T", bound=models.Model)
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -26,7 +30,7 @@ FORM_FIELD = "submission_key"
 _VALID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 
 
-def request_key(request) -> str:
+def request_key(request: HttpRequest | Request) -> str:
     """The key of this request ('' when none, or when it is malformed)."""
     key = request.META.get(HEADER) or request.POST.get(FORM_FIELD, "")
     key = (key or "").strip()
@@ -34,7 +38,7 @@ def request_key(request) -> str:
 
 
 def create_once(
-    *, member, key: str, model: type[T], create: Callable[[], T]
+    *, member: Member, key: str, model: type[T], create: Callable[[], T]
 ) -> tuple[T, bool]:
     """Run `create()` once per (member, key). Returns (object, created)."""
     if not key:

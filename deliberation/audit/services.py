@@ -2,22 +2,24 @@ from __future__ import annotations
 
 from django.db import models
 
+from deliberation.members.models import Member, Unit
+
 from .models import AuditEntry
 
 
 def record_audit(
     *,
-    actor,
+    actor: Member | None,
     action: str,
     summary: str,
     reason: str = "",
-    unit=None,
+    unit: Unit | None = None,
     target: models.Model | None = None,
     data: dict | None = None,
 ) -> AuditEntry:
     """Write one public audit entry. Call inside the transaction that uses the power."""
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if actor is not None and actor.pk else None,
         action=action,
         summary=summary[:500],
         reason=reason,

@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Membership, RoleAssignment, Unit
+from .models import Member, Membership, RoleAssignment, Unit
 
 
 def current_roles(at=None) -> QuerySet:
@@ -69,9 +69,9 @@ def subtree_member_counts() -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def memberships_of(member) -> QuerySet:
+def memberships_of(member: Member) -> QuerySet[Membership]:
     return Membership.objects.current().filter(member=member).select_related("unit")
 
 
-def roles_of(member) -> QuerySet:
+def roles_of(member: Member) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current().filter(member=member).select_related("unit")

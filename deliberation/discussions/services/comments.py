@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.errors import Conflict, NotAllowed, ServiceError
+from deliberation.members.models import Member
 
 from .. import permissions as perms
 from ..models import Comment, CommentRevision, Mention, Thread
@@ -20,7 +21,7 @@ from .threads import append_thread_event
 def post_comment(
     *,
     thread: Thread,
-    author,
+    author: Member,
     body: str,
     stance: str | None = None,
     parent: Comment | int | None = None,
@@ -80,7 +81,7 @@ def post_comment(
 
 @transaction.atomic
 def edit_comment(
-    *, comment: Comment, actor, body: str, stance: str | None = None
+    *, comment: Comment, actor: Member, body: str, stance: str | None = None
 ) -> Comment:
     comment = _locked(comment)
     if comment.author_id != getattr(actor, "pk", None):
@@ -122,7 +123,7 @@ def edit_comment(
 
 
 @transaction.atomic
-def delete_comment(*, comment: Comment, actor) -> Comment:
+def delete_comment(*, comment: Comment, actor: Member) -> Comment:
     """The author removes their text (and its history); the place in the thread stays
     so replies keep their context. Deleting twice changes nothing."""
     comment = _locked(comment)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from deliberation.audit.services import record_audit
 from deliberation.errors import Conflict, NotAllowed, ServiceError
 from deliberation.markdown import render_markdown
+from deliberation.members.models import Member, Unit
 
 from .. import permissions as perms
 from ..models import LiveSession, Thread
@@ -20,8 +21,8 @@ from .threads import append_thread_event, create_thread
 
 def schedule_live_session(
     *,
-    unit,
-    facilitator,
+    unit: Unit,
+    facilitator: Member,
     title: str,
     starts: datetime,
     ends: datetime,
@@ -76,7 +77,9 @@ def schedule_live_session(
 
 
 @transaction.atomic
-def close_live_session(*, session: LiveSession, actor, minutes: str) -> LiveSession:
+def close_live_session(
+    *, session: LiveSession, actor: Member, minutes: str
+) -> LiveSession:
     minutes = (minutes or "").strip()
     if not minutes:
         raise ServiceError(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.audit.services import record_audit
 from deliberation.errors import Conflict, NotAllowed, ServiceError
+from deliberation.members.models import Member
 
 from .. import permissions as perms
 from ..models import (
@@ -25,7 +26,7 @@ from .rendering import comment_event_data
 from .threads import append_thread_event
 
 
-def flag_comment(*, comment: Comment, member, reason: str) -> Flag:
+def flag_comment(*, comment: Comment, member: Member, reason: str) -> Flag:
     reason = _validate_reason(reason)
     comment = Comment.objects.select_related("thread", "thread__unit").get(
         pk=comment.pk
@@ -49,7 +50,7 @@ def flag_comment(*, comment: Comment, member, reason: str) -> Flag:
 
 
 def _moderation(
-    comment: Comment, moderator, kind: str, reason: str
+    comment: Comment, moderator: Member, kind: str, reason: str
 ) -> ModerationAction:
     action = ModerationAction.objects.create(
         comment=comment,
@@ -77,7 +78,9 @@ def _moderation(
 
 
 @transaction.atomic
-def hide_comment(*, comment: Comment, moderator, reason: str) -> ModerationAction:
+def hide_comment(
+    *, comment: Comment, moderator: Member, reason: str
+) -> ModerationAction:
     reason = _validate_reason(reason)
     comment = _locked(comment)
     if not perms.can_moderate(moderator, comment.thread):
@@ -113,7 +116,9 @@ def _unhide(comment: Comment) -> None:
 
 
 @transaction.atomic
-def restore_comment(*, comment: Comment, moderator, reason: str) -> ModerationAction:
+def restore_comment(
+    *, comment: Comment, moderator: Member, reason: str
+) -> ModerationAction:
     reason = _validate_reason(reason)
     comment = _locked(comment)
     if not perms.can_moderate(moderator, comment.thread):
@@ -129,7 +134,7 @@ def restore_comment(*, comment: Comment, moderator, reason: str) -> ModerationAc
 
 
 @transaction.atomic
-def appeal_hiding(*, comment: Comment, author, reason: str) -> Appeal:
+def appeal_hiding(*, comment: Comment, author: Member, reason: str) -> Appeal:
     """The author appeals once; another moderator decides."""
     reason = _validate_reason(reason)
     comment = _locked(comment)
@@ -167,7 +172,9 @@ def appeal_hiding(*, comment: Comment, author, reason: str) -> Appeal:
 
 
 @transaction.atomic
-def decide_appeal(*, appeal: Appeal, moderator, outcome: str, reason: str) -> Appeal:
+def decide_appeal(
+    *, appeal: Appeal, moderator: Member, outcome: str, reason: str
+) -> Appeal:
     reason = _validate_reason(reason)
     if outcome not in AppealOutcome.values:
         raise ServiceError(

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from deliberation.errors import ServiceError
+from deliberation.members.models import Member
 
 
 class RateLimited(ServiceError):
@@ -36,7 +37,7 @@ def comment_rate() -> tuple[int, int]:
     return int(rate), window
 
 
-def check_comment_rate(member) -> None:
+def check_comment_rate(member: Member) -> None:
     """At most COMMENT_RATE comments per member per COMMENT_RATE_WINDOW seconds,
     counted in the cache (Redis in production, so all processes share it)."""
     limit, window = comment_rate()

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from deliberation.errors import Conflict, NotAllowed, ServiceError
+from deliberation.members.models import Member
 
 from .. import permissions as perms
 from ..models import Comment, Reaction, ReactionKind
@@ -15,7 +16,7 @@ from ._common import _locked
 from .threads import append_thread_event
 
 
-def _validate_reaction(comment: Comment, member, kind: str) -> None:
+def _validate_reaction(comment: Comment, member: Member, kind: str) -> None:
     if kind not in ReactionKind.values:
         raise ServiceError(
             _("Reaction must be one of: %s.") % ", ".join(ReactionKind.values),
@@ -57,7 +58,9 @@ def _recount(comment: Comment) -> None:
 
 
 @transaction.atomic
-def add_reaction(*, comment: Comment, member, kind: str) -> tuple[Comment, bool]:
+def add_reaction(
+    *, comment: Comment, member: Member, kind: str
+) -> tuple[Comment, bool]:
     """Set a reaction; setting it twice changes nothing (returns created=False)."""
     comment = _locked(comment)
     _validate_reaction(comment, member, kind)
@@ -71,7 +74,9 @@ def add_reaction(*, comment: Comment, member, kind: str) -> tuple[Comment, bool]
 
 
 @transaction.atomic
-def remove_reaction(*, comment: Comment, member, kind: str) -> tuple[Comment, bool]:
+def remove_reaction(
+    *, comment: Comment, member: Member, kind: str
+) -> tuple[Comment, bool]:
     comment = _locked(comment)
     if kind not in ReactionKind.values:
         raise ServiceError(
@@ -86,7 +91,7 @@ def remove_reaction(*, comment: Comment, member, kind: str) -> tuple[Comment, bo
     return comment, bool(deleted)
 
 
-def toggle_reaction(*, comment: Comment, member, kind: str) -> Comment:
+def toggle_reaction(*, comment: Comment, member: Member, kind: str) -> Comment:
     if Reaction.objects.filter(comment=comment, member=member, kind=kind).exists():
         return remove_reaction(comment=comment, member=member, kind=kind)[0]
     return add_reaction(comment=comment, member=member, kind=kind)[0]

@@ -53,7 +53,7 @@ def render_comment(body: str, mentioned: list[Member]) -> str:
     return "".join(parts)
 
 
-def author_payload(member) -> dict:
+def author_payload(member: Member) -> dict:
     return {"id": member.pk, "username": member.username, "name": member.display_name}
 
 

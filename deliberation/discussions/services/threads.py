@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from deliberation.errors import NotAllowed, ServiceError
+from deliberation.members.models import Member, Unit
 from deliberation.realtime.events import publish_on_commit, thread_group
 
 from .. import permissions as perms
@@ -17,14 +18,14 @@ from ..models import Thread, ThreadEvent, ThreadKind
 
 
 def create_thread(
-    *, title: str, unit, actor=None, kind: str = ThreadKind.UNIT
+    *, title: str, unit: Unit, actor: Member | None = None, kind: str = ThreadKind.UNIT
 ) -> Thread:
     return Thread.objects.create(
         title=title[:200], unit=unit, kind=kind, created_by=actor
     )
 
 
-def open_thread(*, title: str, unit, actor) -> Thread:
+def open_thread(*, title: str, unit: Unit, actor: Member) -> Thread:
     """A branch's own discussion, opened by any member of the unit."""
     title = (title or "").strip()
     if not title:
