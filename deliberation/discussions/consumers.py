@@ -16,15 +16,14 @@ Clients write through the API; the socket only delivers.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from deliberation.realtime import presence
 from deliberation.realtime.events import thread_group
@@ -37,41 +36,6 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
 REPLAY_BATCH = 500
-PRESENCE_DEBOUNCE = 0.5
-
-_pending_presence: dict[tuple[int, int], asyncio.Task] = {}
-
-
-def schedule_presence_broadcast(thread_id: int) -> None:
-    """Broadcast the member count once shortly after joins/leaves settle (one message
-    per burst, not one per connection)."""
-    loop = asyncio.get_running_loop()
-    key = (id(loop), thread_id)
-    task = _pending_presence.get(key)
-    if task is not None and not task.done():
-        return
-
-    async def broadcast():
-        try:
-            await asyncio.sleep(PRESENCE_DEBOUNCE)
-            n = await presence.count(f"thread:{thread_id}")
-            await get_channel_layer().group_send(
-                thread_group(thread_id),
-                {
-                    "type": "relay",
-                    "event": {
-                        "type": "presence.changed",
-                        "id": thread_id,
-                        "data": {"count": n},
-                    },
-                },
-            )
-        except Exception:
-            logger.exception("presence broadcast failed for thread %s", thread_id)
-        finally:
-            _pending_presence.pop(key, None)
-
-    _pending_presence[key] = loop.create_task(broadcast())
 
 
 CLOSE_NOT_SIGNED_IN = 4401
@@ -116,6 +80,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
+        self.presence_scope = f"thread:{self.thread_id}"
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
             return await self.refuse(CLOSE_NOT_SIGNED_IN)
@@ -132,34 +97,31 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         self.last_sent = last_seq
         self.live_from = last_seq  # events sent on this socket: (live_from, last_sent]
         await self.accept()
-        self.presence_scope = f"thread:{self.thread_id}"
+        # In memory at once; written to Redis and kept alive by the process's
+        # presence writer (deliberation/realtime/presence.py).
+        await presence.join(self.presence_scope, self.channel_name, self.user.pk)
+
+    async def __call__(self, scope, receive, send):
+        # A send to a socket the client just closed raises out of the consumer
+        # (uvicorn: ClientDisconnected) and `disconnect` is never called: leave here
+        # too, or the member stays "here" for as long as the process lives.
         try:
-            await presence.join(self.presence_scope, self.channel_name, self.user.pk)
-            schedule_presence_broadcast(self.thread_id)
-        except Exception:
-            logger.exception("presence join failed")
-        self.heartbeat = asyncio.get_running_loop().create_task(self._heartbeat())
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._leave()
 
     async def disconnect(self, code):
+        await self._leave()
+
+    async def _leave(self):
         if self.group is None:
             return
-        self.heartbeat.cancel()
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        group, self.group = self.group, None
+        await presence.leave(self.presence_scope, self.channel_name, self.user.pk)
         try:
-            await presence.leave(self.presence_scope, self.channel_name, self.user.pk)
-            schedule_presence_broadcast(self.thread_id)
-        except Exception:
-            logger.exception("presence leave failed")
-
-    async def _heartbeat(self):
-        while True:
-            await asyncio.sleep(presence.HEARTBEAT)
-            try:
-                await presence.refresh(
-                    self.presence_scope, self.channel_name, self.user.pk
-                )
-            except Exception:
-                logger.exception("presence refresh failed")
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:  # the layer is down: its subscriptions went with it
+            logger.warning(_("Could not leave the live group %s."), group)
 
     # --- client → server -----------------------------------------------------------
 

@@ -13,6 +13,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,14 @@ def send_now(group: str, event: dict) -> None:
     payload = json.loads(json.dumps(event, default=str))
     try:
         async_to_sync(layer.group_send)(group, {"type": "relay", "event": payload})
-    except Exception:
-        logger.exception("could not publish %s to %s", event.get("type"), group)
+    except Exception as exc:
+        logger.warning(
+            _(
+                "Could not publish %(type)s to %(group)s (%(error)s); it is stored, "
+                "clients get it by resume."
+            ),
+            {"type": event.get("type"), "group": group, "error": exc},
+        )
 
 
 def publish_on_commit(group: str, event: dict) -> None:

@@ -24,8 +24,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 def _fresh_presence():
     from deliberation.realtime import presence
 
-    presence._memory.clear()
-    presence._clients.clear()
+    presence._nodes.clear()
     return
 
 
