@@ -32,7 +32,7 @@ class RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail("redis-server is not installed")
-        self.proc = subprocess.Popen(  # noqa: S603 (our own argv)
+        self.proc = subprocess.Popen(
             [
                 binary,
                 "--port",

@@ -33,7 +33,9 @@ import logging
 import time
 import uuid
 import weakref
+from typing import Any, cast
 
+import redis.asyncio as aioredis
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -97,7 +99,7 @@ class Node:
         self.dirty: set[str] = set()  # scopes whose Redis copy is out of date
         self.wake = asyncio.Event()
         self.writer: asyncio.Task | None = None
-        self.redis = None
+        self.redis: aioredis.Redis | None = None
         self.failing = False
         self.last_sweep = 0.0
         self.broadcasts: dict[str, asyncio.Task] = {}
@@ -130,12 +132,10 @@ class Node:
 
     # --- Redis ------------------------------------------------------------------
 
-    def _client(self):
+    def _client(self) -> aioredis.Redis:
         if self.redis is None:
-            import redis.asyncio as aioredis
-
             pool = aioredis.BlockingConnectionPool.from_url(
-                settings.REDIS_URL,
+                str(settings.REDIS_URL),
                 max_connections=int(getattr(settings, "PRESENCE_POOL_SIZE", 10)),
                 timeout=5,
                 socket_connect_timeout=2,
@@ -209,7 +209,7 @@ class Node:
                     pipe.delete(key)
                     channels = self.local.get(scope)
                     if channels:
-                        pipe.hset(key, mapping=channels)
+                        pipe.hset(key, mapping=cast(Any, channels))
                         pipe.expire(key, int(TTL))
                         pipe.sadd(_scope_nodes_key(scope), self.id)
                         pipe.expire(_scope_nodes_key(scope), SCOPES_TTL)

@@ -28,7 +28,8 @@ from deliberation.members.models import Member, Unit, UnitKind
 from deliberation.members.services import add_membership, create_unit
 from deliberation.discussions.services import create_thread
 parent = None
-for kind in (UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY, UnitKind.BRANCH):
+kinds = (UnitKind.NATIONAL, UnitKind.DISTRICT, UnitKind.MUNICIPALITY, UnitKind.BRANCH)
+for kind in kinds:
     code = f"presence-{kind}"
     parent = Unit.objects.filter(code=code).first() or create_unit(
         name=f"Presence {kind}", code=code, kind=kind, parent=parent)
