@@ -2,6 +2,7 @@
 messages."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 
 class ServiceError(Exception):
@@ -23,3 +24,8 @@ class Conflict(ServiceError):
 
 class NotAllowed(PermissionDenied):
     """The actor may not do this (403)."""
+
+
+class NotFound(Http404):
+    """No such object, or none the viewer may see (404). Unlike a bare Http404, its
+    message is meant for the reader: the API answers it as `{"detail": message}`."""

@@ -7,13 +7,13 @@ Each entry is a dotted path to `fn(request[, unit]) -> dict | None` returning
 from django.utils.module_loading import import_string
 
 HOME_SECTIONS: list[str] = [
-    "frontend.views.proposals.home_section",
+    "frontend.views.proposal_feed.home_section",
     "frontend.views.discussions.home_block",
     "frontend.sections.my_units",
     "frontend.sections.recent_audit",
 ]
 UNIT_SECTIONS: list[str] = [
-    "frontend.views.proposals.unit_section",
+    "frontend.views.proposal_feed.unit_section",
     "frontend.views.discussions.unit_block",
 ]
 

@@ -8,7 +8,9 @@ from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from deliberation.errors import NotFound
 from deliberation.members.models import Unit
 from deliberation.notifications.models import Follow
 
@@ -160,6 +162,15 @@ def get_proposal(*, viewer, pk: int) -> Proposal:
         )
         .get(pk=pk)
     )
+
+
+def get_visible_proposal(*, viewer, pk: int) -> Proposal:
+    """`get_proposal`, or 404 "No such proposal." — the one lookup of the proposal
+    page and the API (a draft is invisible to all but its authors)."""
+    try:
+        return get_proposal(viewer=viewer, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise NotFound(_("No such proposal.")) from exc
 
 
 def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:

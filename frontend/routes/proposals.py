@@ -1,19 +1,24 @@
 from django.urls import path
 
+from frontend.views import policies, proposal_actions, proposal_feed
 from frontend.views import proposals as views
 
 urlpatterns = [
     path("proposals/", views.proposal_list, name="proposal_list"),
     path("proposals/new/", views.proposal_new, name="proposal_new"),
     path("proposals/similar/", views.proposal_similar, name="proposal_similar"),
-    path("proposals/feed/", views.ProposalFeed(), name="proposal_feed"),
+    path("proposals/feed/", proposal_feed.ProposalFeed(), name="proposal_feed"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
-    path("proposals/<int:pk>/act/", views.proposal_action, name="proposal_action"),
+    path(
+        "proposals/<int:pk>/act/",
+        proposal_actions.proposal_action,
+        name="proposal_action",
+    ),
     *[
         path(
             f"proposals/<int:pk>/{action}/",
-            views.proposal_action,
+            proposal_actions.proposal_action,
             {"action": action},
             name=f"proposal_{action}",
         )
@@ -34,7 +39,7 @@ urlpatterns = [
     path("proposals/<int:pk>/diff/", views.proposal_diff, name="proposal_diff"),
     path(
         "proposals/<int:pk>/amendments/new/",
-        views.amendment_create,
+        proposal_actions.amendment_create,
         name="amendment_create",
     ),
     path(
@@ -44,8 +49,8 @@ urlpatterns = [
     ),
     path(
         "proposals/<int:pk>/amendments/<int:amendment_id>/act/",
-        views.amendment_action,
+        proposal_actions.amendment_action,
         name="amendment_action",
     ),
-    path("units/<int:pk>/policy/", views.unit_policy, name="unit_policy"),
+    path("units/<int:pk>/policy/", policies.unit_policy, name="unit_policy"),
 ]

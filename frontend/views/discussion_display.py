@@ -15,16 +15,9 @@ from django.utils.translation import gettext as _
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors
-from deliberation.discussions.models import (
-    Comment,
-    ReactionKind,
-    Stance,
-    Thread,
-)
+from deliberation.discussions.models import Comment, ReactionKind, Stance, Thread
 
-from .discussion_forms import (
-    CommentForm,
-)
+from .discussion_forms import CommentForm
 
 
 def comment_labels() -> dict:

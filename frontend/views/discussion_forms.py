@@ -5,10 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from deliberation.discussions.models import (
-    AppealOutcome,
-    Stance,
-)
+from deliberation.discussions.models import AppealOutcome, Stance
 
 
 class CommentForm(forms.Form):

@@ -37,11 +37,7 @@ from .discussion_display import (
     thread_for,
     thread_subject,
 )
-from .discussion_forms import (
-    CommentForm,
-    EditForm,
-    ThreadForm,
-)
+from .discussion_forms import CommentForm, EditForm, ThreadForm
 
 
 @login_required

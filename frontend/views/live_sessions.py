@@ -14,10 +14,7 @@ from deliberation.discussions import selectors, services
 from deliberation.errors import ServiceError
 from deliberation.members.models import Unit
 
-from .discussion_forms import (
-    MinutesForm,
-    SessionForm,
-)
+from .discussion_forms import MinutesForm, SessionForm
 
 
 @login_required

@@ -15,19 +15,11 @@ from django.views.decorators.http import require_POST
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
-from deliberation.discussions.models import (
-    Appeal,
-)
+from deliberation.discussions.models import Appeal
 from deliberation.errors import ServiceError
 
-from .discussion_display import (
-    back_to_comment,
-    comment_for,
-)
-from .discussion_forms import (
-    DecideForm,
-    ReasonForm,
-)
+from .discussion_display import back_to_comment, comment_for
+from .discussion_forms import DecideForm, ReasonForm
 
 
 def _reason_page(request, cid, *, allowed, service, title, submit, intro, done):

@@ -177,3 +177,14 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = Policy
         fields = services.POLICY_FIELDS
+
+
+def apply_errors(form: forms.BaseForm, exc: Exception) -> None:
+    """Show a service's refusal on the form: field errors on their fields."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))

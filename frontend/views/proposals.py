@@ -1,60 +1,43 @@
 """Proposal pages: list with filters and search, writing, the proposal with its
-support, amendments, revisions and discussion, and an Atom feed. Every action is a
-plain form (POST-redirect-GET); htmx and a websocket only enhance."""
+support, amendments, revisions and discussion. Every action is a plain form
+(POST-redirect-GET, proposal_actions.py); htmx and a websocket only enhance. Forms:
+proposal_forms.py; display helpers: proposal_display.py; the Atom feed and feed
+blocks: proposal_feed.py; a unit's policy: policies.py."""
 
 from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from deliberation.errors import ServiceError
 from deliberation.idempotency import create_once, request_key
 from deliberation.members.models import Member, Unit
 from deliberation.members.permissions import scope_unit_ids_of, unit_ids_of
-from deliberation.notifications import services as follow_services
 from proposals import permissions, selectors, services
 from proposals.diff import diff_html, revision_diff
-from proposals.models import Amendment, Proposal, State, Topic
+from proposals.models import Proposal, State, Topic
 
 from .proposal_display import support_chart, timeline, with_cards
 from .proposal_forms import (
     AmendmentForm,
     EditForm,
     FilterForm,
-    PolicyForm,
     ProposalForm,
+    apply_errors,
 )
 
 PAGE_SIZES = (5, 10, 25, 50, 100)
 
 
-def _apply_errors(form: forms.BaseForm, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, str(exc))
-
-
 def _units_for(member):
     return list(Unit.objects.filter(pk__in=scope_unit_ids_of(member)).order_by("path"))
-
-
-# ------------------------------------------------------------------ list and search
 
 
 @login_required
@@ -104,9 +87,6 @@ def proposal_similar(request):
     return render(request, "proposals/_similar.html", {"similar": found, "text": text})
 
 
-# ------------------------------------------------------------------ writing
-
-
 @login_required
 def proposal_new(request):
     units = _units_for(request.user)
@@ -136,7 +116,7 @@ def proposal_new(request):
                     ),
                 )
             except (ServiceError, ValidationError, PermissionDenied) as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -181,17 +161,9 @@ def proposal_new(request):
     )
 
 
-def _load(request, pk: int) -> Proposal:
-    try:
-        proposal = selectors.get_proposal(viewer=request.user, pk=pk)
-    except Proposal.DoesNotExist as exc:
-        raise Http404(_("No such proposal.")) from exc
-    return proposal
-
-
 @login_required
 def proposal_edit(request, pk: int):
-    proposal = _load(request, pk)
+    proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
     if not permissions.is_author(request.user, proposal):
         raise PermissionDenied(_("Only the proposal's authors may edit it."))
     initial = {
@@ -207,7 +179,7 @@ def proposal_edit(request, pk: int):
             data["topics"] = list(data["topics"])
             services.update_proposal(proposal=proposal, actor=request.user, **data)
         except (ServiceError, ValidationError, PermissionDenied) as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved as a new revision."))
             return redirect("proposal_detail", pk=pk)
@@ -219,9 +191,6 @@ def proposal_edit(request, pk: int):
     )
 
 
-# ------------------------------------------------------------------ reading
-
-
 def proposal_detail(request, pk: int):
     if not request.user.is_authenticated:
         # Shareable link: a public teaser (title, unit, state, Open Graph) and a way in.
@@ -229,7 +198,7 @@ def proposal_detail(request, pk: int):
             Proposal.objects.published().select_related("unit"), pk=pk
         )
         return render(request, "proposals/teaser.html", {"proposal": proposal})
-    proposal = _load(request, pk)
+    proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
     user = request.user
     amendments = list(selectors.amendments_of(proposal, viewer=user))
     return render(
@@ -275,7 +244,7 @@ def _alternative_group(proposal: Proposal) -> list[Proposal]:
 
 @login_required
 def proposal_revisions(request, pk: int):
-    proposal = _load(request, pk)
+    proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
     revisions = list(selectors.revisions_of(proposal).order_by("-number"))
     return render(
         request,
@@ -286,7 +255,7 @@ def proposal_revisions(request, pk: int):
 
 @login_required
 def proposal_diff(request, pk: int):
-    proposal = _load(request, pk)
+    proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
 
     def num(name, default):
         value = request.GET.get(name, "")
@@ -318,7 +287,7 @@ def proposal_diff(request, pk: int):
 
 @login_required
 def amendment_detail(request, pk: int, amendment_id: int):
-    proposal = _load(request, pk)
+    proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
     amendment = get_object_or_404(
         selectors.amendments_of(proposal, viewer=request.user), pk=amendment_id
     )
@@ -336,263 +305,4 @@ def amendment_detail(request, pk: int, amendment_id: int):
             "is_author": permissions.is_author(request.user, proposal),
             "can_support": permissions.can_support(request.user, proposal),
         },
-    )
-
-
-# ------------------------------------------------------------------ actions (forms)
-
-
-def _run(request, fn, success: str) -> bool:
-    try:
-        fn()
-    except (ServiceError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        return False
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
-
-
-@login_required
-@require_POST
-def proposal_action(request, pk: int, action: str | None = None):
-    """One POST endpoint per action (`/proposals/{id}/support/`, `…/publish/` …) and
-    `/proposals/{id}/act/` with `action=` for forms with several buttons."""
-    proposal = _load(request, pk)
-    user = request.user
-    action = action or request.POST.get("action", "")
-    actions = {
-        "support": (
-            lambda: services.support_proposal(proposal=proposal, member=user),
-            _("You support this proposal."),
-        ),
-        "unsupport": (
-            lambda: services.withdraw_support(proposal=proposal, member=user),
-            _("Your support is taken back."),
-        ),
-        "publish": (
-            lambda: services.publish_proposal(proposal=proposal, actor=user),
-            _("Published."),
-        ),
-        "withdraw": (
-            lambda: services.withdraw_proposal(proposal=proposal, actor=user),
-            _("The proposal is withdrawn."),
-        ),
-        "accept_coauthor": (
-            lambda: services.accept_coauthorship(proposal=proposal, member=user),
-            _("You are now a co-author."),
-        ),
-        "decline_coauthor": (
-            lambda: services.decline_coauthorship(proposal=proposal, member=user),
-            _("Invitation declined."),
-        ),
-        "follow": (
-            lambda: follow_services.follow(
-                member=user, target_kind="proposal", target_id=proposal.pk
-            ),
-            _("You follow this proposal."),
-        ),
-        "unfollow": (
-            lambda: follow_services.unfollow(
-                member=user, target_kind="proposal", target_id=proposal.pk
-            ),
-            _("You no longer follow this proposal."),
-        ),
-    }
-    if action not in actions:
-        messages.error(request, _("Unknown action."))
-    else:
-        _run(request, *actions[action])
-    if action == "decline_coauthor" and not proposal.is_published:
-        return redirect("proposal_list")
-    return redirect(reverse("proposal_detail", args=[pk]) + "#support")
-
-
-@login_required
-@require_POST
-def amendment_create(request, pk: int):
-    proposal = _load(request, pk)
-    form = AmendmentForm(request.POST)
-    if form.is_valid():
-        try:
-            amendment, _created = create_once(
-                member=request.user,
-                key=request_key(request),
-                model=Amendment,
-                create=lambda: services.create_amendment(
-                    proposal=proposal, actor=request.user, **form.cleaned_data
-                ),
-            )
-        except (ServiceError, ValidationError, PermissionDenied) as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Your amendment is published."))
-            return redirect("amendment_detail", pk=pk, amendment_id=amendment.pk)
-    return render(
-        request,
-        "proposals/amendment_new.html",
-        {"proposal": proposal, "form": form},
-        status=400,
-    )
-
-
-@login_required
-@require_POST
-def amendment_action(request, pk: int, amendment_id: int):
-    _load(request, pk)
-    amendment = get_object_or_404(Amendment, pk=amendment_id, proposal_id=pk)
-    user = request.user
-    actions = {
-        "support": (
-            lambda: services.support_amendment(amendment=amendment, member=user),
-            _("You support this amendment."),
-        ),
-        "unsupport": (
-            lambda: services.withdraw_amendment_support(
-                amendment=amendment, member=user
-            ),
-            _("Your support is taken back."),
-        ),
-        "accept": (
-            lambda: services.accept_amendment(amendment=amendment, actor=user),
-            _("Amendment accepted: the proposal has a new revision."),
-        ),
-        "withdraw": (
-            lambda: services.withdraw_amendment(amendment=amendment, actor=user),
-            _("Amendment withdrawn."),
-        ),
-    }
-    action = request.POST.get("action", "")
-    if action in actions:
-        _run(request, *actions[action])
-    else:
-        messages.error(request, _("Unknown action."))
-    return redirect("amendment_detail", pk=pk, amendment_id=amendment_id)
-
-
-# ------------------------------------------------------------------ feed and blocks
-
-
-class ProposalFeed(Feed):
-    """Atom feed of newly published proposals, `?unit=` and `?topic=` narrow it.
-    Public like the teaser pages: titles, units and links, not the texts."""
-
-    feed_type = Atom1Feed
-
-    def get_object(self, request, *args, **kwargs):
-        def num(name):
-            value = request.GET.get(name, "")
-            return int(value) if value.isdigit() else None
-
-        return {"unit": num("unit"), "topic": num("topic")}
-
-    def title(self, obj):
-        return _("New proposals on Torget")
-
-    def link(self, obj):
-        return reverse("proposal_list")
-
-    def subtitle(self, obj):
-        return _("Proposals published by members")
-
-    def items(self, obj):
-        qs = (
-            Proposal.objects.published()
-            .select_related("unit")
-            .prefetch_related("topics")
-        )
-        if obj["unit"]:
-            qs = qs.filter(unit_id=obj["unit"])
-        if obj["topic"]:
-            qs = qs.filter(topics__id=obj["topic"])
-        return qs.order_by("-published_at", "-id")[:50]
-
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        return _("%(state)s · %(unit)s") % {
-            "state": item.get_state_display(),
-            "unit": item.unit.name,
-        }
-
-    def item_link(self, item):
-        return reverse("proposal_detail", args=[item.pk])
-
-    def item_pubdate(self, item):
-        return item.published_at or item.created
-
-    def item_updateddate(self, item):
-        return item.updated
-
-    def item_categories(self, item):
-        return [t.name for t in item.topics.all()]
-
-
-def home_section(request):
-    """Home feed block: proposals that need support or are being discussed."""
-    if not request.user.is_authenticated:
-        return None
-    items = with_cards(
-        selectors.list_proposals(
-            viewer=request.user,
-            open_only=True,
-            units=scope_unit_ids_of(request.user),
-            ordering="closing_soon",
-        )[:6]
-    )
-    return {"template": "proposals/_section.html", "items": items, "unit": None}
-
-
-def unit_section(request, unit):
-    if not request.user.is_authenticated:
-        return None
-    items = with_cards(
-        selectors.list_proposals(viewer=request.user, unit=unit.pk, subunits=True)[:6]
-    )
-    return {"template": "proposals/_section.html", "items": items, "unit": unit}
-
-
-# ------------------------------------------------------------------ policy
-
-
-@login_required
-def unit_policy(request, pk: int):
-    """The rules proposals of a unit follow; administrators change them (audited)."""
-    unit = get_object_or_404(Unit, pk=pk)
-    policy = selectors.policy_for_unit(unit)
-    can_edit = permissions.can_edit_policy(request.user, unit)
-    form = None
-    if can_edit:
-        form = PolicyForm(request.POST or None, instance=policy)
-        if request.method == "POST" and form.is_valid():
-            values = {f: form.cleaned_data[f] for f in services.POLICY_FIELDS}
-            try:
-                services.set_unit_policy(
-                    actor=request.user,
-                    unit=unit,
-                    reason=form.cleaned_data["reason"],
-                    **values,
-                )
-            except (ServiceError, ValidationError, PermissionDenied) as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("The policy is changed and logged."))
-                return redirect("unit_policy", pk=pk)
-    elif request.method == "POST":
-        raise PermissionDenied(
-            _("Only administrators of this unit can change its policy.")
-        )
-    return render(
-        request,
-        "proposals/policy.html",
-        {
-            "unit": unit,
-            "policy": policy,
-            "form": form,
-            "inherited": policy.unit_id != unit.pk,
-        },
-        status=400 if request.method == "POST" else 200,
     )

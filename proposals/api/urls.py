@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import amendments, views
 
 urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="api-topics"),
@@ -43,27 +43,27 @@ urlpatterns = [
     ),
     path(
         "proposals/<int:pk>/amendments/",
-        views.AmendmentListView.as_view(),
+        amendments.AmendmentListView.as_view(),
         name="api-amendments",
     ),
     path(
         "proposals/<int:pk>/amendments/<int:amendment_id>/",
-        views.AmendmentDetailView.as_view(),
+        amendments.AmendmentDetailView.as_view(),
         name="api-amendment",
     ),
     path(
         "proposals/<int:pk>/amendments/<int:amendment_id>/support/",
-        views.AmendmentSupportView.as_view(),
+        amendments.AmendmentSupportView.as_view(),
         name="api-amendment-support",
     ),
     path(
         "proposals/<int:pk>/amendments/<int:amendment_id>/accept/",
-        views.AmendmentAcceptView.as_view(),
+        amendments.AmendmentAcceptView.as_view(),
         name="api-amendment-accept",
     ),
     path(
         "proposals/<int:pk>/amendments/<int:amendment_id>/withdraw/",
-        views.AmendmentWithdrawView.as_view(),
+        amendments.AmendmentWithdrawView.as_view(),
         name="api-amendment-withdraw",
     ),
     path("policies/", views.PolicyListView.as_view(), name="api-policies"),

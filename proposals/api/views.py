@@ -1,4 +1,5 @@
-"""Proposals API (DESIGN.md §5). Thin: parse, call one service or selector, shape."""
+"""Proposals API (DESIGN.md §5). Thin: parse, call one service or selector, shape.
+Amendments: amendments.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -17,11 +18,9 @@ from deliberation.idempotency import create_once, replay_headers, request_key
 from deliberation.members.models import Unit
 from proposals import selectors, services
 from proposals.diff import revision_diff
-from proposals.models import Amendment, Policy, Proposal, Revision, State, Topic
+from proposals.models import Policy, Proposal, Revision, State, Topic
 
 from .serializers import (
-    AmendmentCreateSerializer,
-    AmendmentSerializer,
     PolicySerializer,
     PolicyWriteSerializer,
     ProposalCreateSerializer,
@@ -141,40 +140,33 @@ class ProposalListView(generics.ListCreateAPIView):
             ),
         )
         return Response(
-            _detail(request, proposal.pk),
+            proposal_detail_data(request, proposal.pk),
             status=status.HTTP_201_CREATED,
             headers=replay_headers(created),
         )
 
 
-def _visible(request, pk: int) -> Proposal:
-    try:
-        proposal = selectors.get_proposal(viewer=request.user, pk=pk)
-    except Proposal.DoesNotExist as exc:
-        raise NotFound(_("No such proposal.")) from exc
-    return proposal
-
-
-def _detail(request, pk: int) -> dict:
+def proposal_detail_data(request, pk: int) -> dict:
     return ProposalDetailSerializer(
-        _visible(request, pk), context={"request": request}
+        selectors.get_visible_proposal(viewer=request.user, pk=pk),
+        context={"request": request},
     ).data
 
 
 class ProposalDetailView(APIView):
     @extend_schema(responses=ProposalDetailSerializer)
     def get(self, request, pk: int):
-        return Response(_detail(request, pk))
+        return Response(proposal_detail_data(request, pk))
 
     @extend_schema(request=ProposalUpdateSerializer, responses=ProposalDetailSerializer)
     def patch(self, request, pk: int):
-        proposal = _visible(request, pk)
+        proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
         data = ProposalUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         services.update_proposal(
             proposal=proposal, actor=request.user, **data.validated_data
         )
-        return Response(_detail(request, pk))
+        return Response(proposal_detail_data(request, pk))
 
 
 class ProposalActionView(APIView):
@@ -184,12 +176,12 @@ class ProposalActionView(APIView):
 
     @extend_schema(request=None, responses=ProposalDetailSerializer)
     def post(self, request, pk: int):
-        proposal = _visible(request, pk)
+        proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
         if self.action_name == "publish":
             services.publish_proposal(proposal=proposal, actor=request.user)
         elif self.action_name == "withdraw":
             services.withdraw_proposal(proposal=proposal, actor=request.user)
-        return Response(_detail(request, pk))
+        return Response(proposal_detail_data(request, pk))
 
 
 class CoauthorView(APIView):
@@ -198,14 +190,16 @@ class CoauthorView(APIView):
     @extend_schema(request=None, responses=ProposalDetailSerializer)
     def post(self, request, pk: int):
         services.accept_coauthorship(
-            proposal=_visible(request, pk), member=request.user
+            proposal=selectors.get_visible_proposal(viewer=request.user, pk=pk),
+            member=request.user,
         )
-        return Response(_detail(request, pk))
+        return Response(proposal_detail_data(request, pk))
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int):
         services.decline_coauthorship(
-            proposal=_visible(request, pk), member=request.user
+            proposal=selectors.get_visible_proposal(viewer=request.user, pk=pk),
+            member=request.user,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -225,14 +219,16 @@ class SupportView(APIView):
     @extend_schema(request=None, responses=SupportSerializer)
     def post(self, request, pk: int):
         proposal = services.support_proposal(
-            proposal=_visible(request, pk), member=request.user
+            proposal=selectors.get_visible_proposal(viewer=request.user, pk=pk),
+            member=request.user,
         )
         return Response(_support_body(proposal), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=SupportSerializer)
     def delete(self, request, pk: int):
         proposal = services.withdraw_support(
-            proposal=_visible(request, pk), member=request.user
+            proposal=selectors.get_visible_proposal(viewer=request.user, pk=pk),
+            member=request.user,
         )
         return Response(_support_body(proposal))
 
@@ -243,7 +239,11 @@ class RevisionListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Revision.objects.none()
-        return selectors.revisions_of(_visible(self.request, self.kwargs["pk"]))
+        return selectors.revisions_of(
+            selectors.get_visible_proposal(
+                viewer=self.request.user, pk=self.kwargs["pk"]
+            )
+        )
 
 
 class RevisionDiffView(APIView):
@@ -256,7 +256,7 @@ class RevisionDiffView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request, pk: int):
-        proposal = _visible(request, pk)
+        proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
         to = _int_param(request.query_params, "to") or proposal.revision
         from_ = _int_param(request.query_params, "from") or max(1, to - 1)
         revisions = {
@@ -269,89 +269,6 @@ class RevisionDiffView(APIView):
                 {"detail": [_("No revision %(n)d.") % {"n": missing[0]}]}
             )
         return Response(revision_diff(revisions[from_], revisions[to]))
-
-
-class AmendmentListView(generics.ListCreateAPIView):
-    serializer_class = AmendmentSerializer
-    throttle_classes = [WriteThrottle]
-    throttle_scope = "write"
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Amendment.objects.none()
-        return selectors.amendments_of(
-            _visible(self.request, self.kwargs["pk"]), viewer=self.request.user
-        )
-
-    @extend_schema(
-        request=AmendmentCreateSerializer, responses={201: AmendmentSerializer}
-    )
-    def post(self, request, pk: int):
-        proposal = _visible(request, pk)
-        data = AmendmentCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        amendment, created = create_once(
-            member=request.user,
-            key=request_key(request),
-            model=Amendment,
-            create=lambda: services.create_amendment(
-                proposal=proposal, actor=request.user, **data.validated_data
-            ),
-        )
-        return Response(
-            AmendmentSerializer(amendment).data,
-            status=status.HTTP_201_CREATED,
-            headers=replay_headers(created),
-        )
-
-
-def _amendment(request, pk: int, amendment_id: int) -> Amendment:
-    _visible(request, pk)
-    return get_object_or_404(Amendment, pk=amendment_id, proposal_id=pk)
-
-
-class AmendmentDetailView(APIView):
-    @extend_schema(responses=AmendmentSerializer)
-    def get(self, request, pk: int, amendment_id: int):
-        return Response(AmendmentSerializer(_amendment(request, pk, amendment_id)).data)
-
-
-class AmendmentSupportView(APIView):
-    @extend_schema(request=None, responses=AmendmentSerializer)
-    def post(self, request, pk: int, amendment_id: int):
-        amendment = services.support_amendment(
-            amendment=_amendment(request, pk, amendment_id), member=request.user
-        )
-        return Response(
-            AmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED
-        )
-
-    @extend_schema(request=None, responses=AmendmentSerializer)
-    def delete(self, request, pk: int, amendment_id: int):
-        amendment = services.withdraw_amendment_support(
-            amendment=_amendment(request, pk, amendment_id), member=request.user
-        )
-        return Response(AmendmentSerializer(amendment).data)
-
-
-class AmendmentAcceptView(APIView):
-    """The authors accept the amendment: it becomes a new revision."""
-
-    @extend_schema(request=None, responses=ProposalDetailSerializer)
-    def post(self, request, pk: int, amendment_id: int):
-        services.accept_amendment(
-            amendment=_amendment(request, pk, amendment_id), actor=request.user
-        )
-        return Response(_detail(request, pk))
-
-
-class AmendmentWithdrawView(APIView):
-    @extend_schema(request=None, responses=AmendmentSerializer)
-    def post(self, request, pk: int, amendment_id: int):
-        amendment = services.withdraw_amendment(
-            amendment=_amendment(request, pk, amendment_id), actor=request.user
-        )
-        return Response(AmendmentSerializer(amendment).data)
 
 
 class SimilarView(APIView):

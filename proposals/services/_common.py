@@ -14,13 +14,7 @@ from deliberation.errors import Conflict, NotAllowed
 from deliberation.notifications.models import Follow, FollowTarget
 
 from .. import hooks, permissions
-from ..models import (
-    Amendment,
-    Proposal,
-    Revision,
-    State,
-    StateChange,
-)
+from ..models import Amendment, Proposal, Revision, State, StateChange
 
 TITLE_MIN, TITLE_MAX = 5, 200
 

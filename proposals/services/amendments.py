@@ -28,13 +28,7 @@ from ..models import (
 )
 from ..search import refresh_search_vector
 from ..selectors import policy_for_unit
-from ._common import (
-    BODY_MAX,
-    _push,
-    _require_author,
-    _write_revision,
-    clean_text,
-)
+from ._common import BODY_MAX, _push, _require_author, _write_revision, clean_text
 from .locks import lock_amendment, lock_proposal
 
 

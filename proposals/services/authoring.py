@@ -18,14 +18,7 @@ from deliberation.members.models import Member, Unit
 from deliberation.members.selectors import subtree_member_count
 
 from .. import permissions
-from ..models import (
-    EDITABLE_STATES,
-    Cause,
-    Proposal,
-    ProposalAuthor,
-    State,
-    Topic,
-)
+from ..models import EDITABLE_STATES, Cause, Proposal, ProposalAuthor, State, Topic
 from ..search import refresh_search_vector
 from ..selectors import policy_for_unit
 from ._common import (

@@ -11,9 +11,7 @@ from deliberation.errors import NotAllowed, ServiceError
 from deliberation.members.models import Member, Unit
 
 from .. import permissions
-from ..models import (
-    Policy,
-)
+from ..models import Policy
 from ..selectors import policy_for_unit
 
 POLICY_FIELDS = [

@@ -13,17 +13,9 @@ from django.utils.translation import gettext as _
 
 from deliberation.errors import Conflict
 
-from ..models import (
-    Amendment,
-    AmendmentState,
-    Cause,
-    Proposal,
-    State,
-)
+from ..models import Amendment, AmendmentState, Cause, Proposal, State
 from ..selectors import policy_for_unit
-from ._common import (
-    _transition,
-)
+from ._common import _transition
 from .locks import lock_proposal
 
 logger = logging.getLogger(__name__)

@@ -12,18 +12,9 @@ from deliberation.errors import Conflict, NotAllowed
 from deliberation.members.models import Member
 
 from .. import permissions
-from ..models import (
-    SUPPORTABLE_STATES,
-    Cause,
-    Proposal,
-    State,
-    Support,
-)
+from ..models import SUPPORTABLE_STATES, Cause, Proposal, State, Support
 from ..selectors import policy_for_unit
-from ._common import (
-    _push,
-    _transition,
-)
+from ._common import _push, _transition
 from .locks import lock_proposal
 
 

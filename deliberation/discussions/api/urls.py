@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import live_sessions, moderation, views
 
 urlpatterns = [
     path("threads/", views.ThreadListView.as_view(), name="api-threads"),
@@ -28,45 +28,49 @@ urlpatterns = [
     ),
     path(
         "comments/<int:pk>/flags/",
-        views.CommentFlagsView.as_view(),
+        moderation.CommentFlagsView.as_view(),
         name="api-comment-flags",
     ),
     path(
         "comments/<int:pk>/hide/",
-        views.CommentHideView.as_view(),
+        moderation.CommentHideView.as_view(),
         name="api-comment-hide",
     ),
     path(
         "comments/<int:pk>/restore/",
-        views.CommentRestoreView.as_view(),
+        moderation.CommentRestoreView.as_view(),
         name="api-comment-restore",
     ),
     path(
         "comments/<int:pk>/appeal/",
-        views.CommentAppealView.as_view(),
+        moderation.CommentAppealView.as_view(),
         name="api-comment-appeal",
     ),
-    path("flags/", views.OpenFlagListView.as_view(), name="api-flags"),
-    path("appeals/", views.AppealListView.as_view(), name="api-appeals"),
+    path("flags/", moderation.OpenFlagListView.as_view(), name="api-flags"),
+    path("appeals/", moderation.AppealListView.as_view(), name="api-appeals"),
     path(
         "appeals/<int:pk>/decide/",
-        views.AppealDecideView.as_view(),
+        moderation.AppealDecideView.as_view(),
         name="api-appeal-decide",
     ),
     path(
-        "moderation-log/", views.ModerationLogView.as_view(), name="api-moderation-log"
+        "moderation-log/",
+        moderation.ModerationLogView.as_view(),
+        name="api-moderation-log",
     ),
     path(
-        "live-sessions/", views.LiveSessionListView.as_view(), name="api-live-sessions"
+        "live-sessions/",
+        live_sessions.LiveSessionListView.as_view(),
+        name="api-live-sessions",
     ),
     path(
         "live-sessions/<int:pk>/",
-        views.LiveSessionDetailView.as_view(),
+        live_sessions.LiveSessionDetailView.as_view(),
         name="api-live-session",
     ),
     path(
         "live-sessions/<int:pk>/close/",
-        views.LiveSessionCloseView.as_view(),
+        live_sessions.LiveSessionCloseView.as_view(),
         name="api-live-session-close",
     ),
 ]

@@ -1,14 +1,12 @@
-"""The discussions API (DESIGN.md §5). Thin: parse, call one service or selector,
-shape the answer. Errors from services become 4xx JSON (RateLimited → 429)."""
+"""The discussions API (DESIGN.md §5): threads, comments, reactions. Thin: parse,
+call one service or selector, shape the answer. Errors from services become 4xx JSON
+(RateLimited → 429). Moderation: moderation.py; live sessions: live_sessions.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, permissions, status
+from rest_framework import generics, status
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -16,33 +14,22 @@ from rest_framework.views import APIView
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
-from deliberation.discussions.access import access_comment
-from deliberation.discussions.models import (
-    Appeal,
-    Comment,
-    Flag,
-    LiveSession,
-    ModerationAction,
-    Thread,
-)
-from deliberation.discussions.subjects import readable_filter
+from deliberation.discussions.models import Comment, Thread
 from deliberation.idempotency import create_once, replay_headers, request_key
 from deliberation.members.models import Unit
 
+from ._common import (
+    RateLimitAware,
+    _int_param,
+    comment_response,
+    readable_comment,
+    readable_thread,
+)
 from .serializers import (
-    AppealSerializer,
     CommentEditSerializer,
     CommentInputSerializer,
     CommentSerializer,
-    DecideSerializer,
-    FlagSerializer,
-    LiveSessionInputSerializer,
-    LiveSessionSerializer,
-    MinutesSerializer,
-    ModerationActionSerializer,
-    OpenFlagSerializer,
     ReactionInputSerializer,
-    ReasonSerializer,
     ThreadInputSerializer,
     ThreadSerializer,
 )
@@ -55,6 +42,8 @@ ARGUMENTS = inline_serializer(
         "against": CommentSerializer(many=True),
     },
 )
+
+
 REACTIONS = inline_serializer(
     "ReactionCounts",
     {
@@ -64,6 +53,8 @@ REACTIONS = inline_serializer(
         "my_reactions": drf_serializers.ListField(child=drf_serializers.CharField()),
     },
 )
+
+
 HISTORY = inline_serializer(
     "CommentHistory",
     {
@@ -71,41 +62,6 @@ HISTORY = inline_serializer(
         "history": drf_serializers.ListField(child=drf_serializers.DictField()),
     },
 )
-
-
-class RateLimitAware(APIView):
-    def handle_exception(self, exc):
-        if isinstance(exc, services.RateLimited):
-            return Response(
-                {"detail": str(exc), "code": exc.code},
-                status=429,
-                headers={"Retry-After": str(exc.wait)},
-            )
-        return super().handle_exception(exc)
-
-
-def _int_param(request, name):
-    value = request.query_params.get(name)
-    return int(value) if value and value.isdigit() else None
-
-
-def _readable_thread(request, pk) -> Thread:
-    return selectors.get_readable_thread(viewer=request.user, pk=pk)
-
-
-def _comment(request, pk) -> Comment:
-    return selectors.get_readable_comment(viewer=request.user, pk=pk)
-
-
-def comment_response(request, comment, status_code=200) -> Response:
-    comment = access_comment(request.user, comment.pk)
-    thread = comment.thread
-    selectors.present_comments([comment], request.user, thread)
-    reacted = selectors.my_reactions(request.user, [comment.pk])
-    return Response(
-        CommentSerializer(comment, context={"reacted": reacted}).data,
-        status=status_code,
-    )
 
 
 class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
@@ -151,7 +107,7 @@ class ThreadDetailView(generics.RetrieveAPIView):
     serializer_class = ThreadSerializer
 
     def get_object(self):
-        _readable_thread(self.request, self.kwargs["pk"])
+        readable_thread(self.request, self.kwargs["pk"])
         return selectors.get_thread(self.kwargs["pk"])
 
 
@@ -163,7 +119,7 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
 
     def get_thread(self):
         if not hasattr(self, "_thread"):
-            self._thread = _readable_thread(self.request, self.kwargs["pk"])
+            self._thread = readable_thread(self.request, self.kwargs["pk"])
         return self._thread
 
     def get_queryset(self):
@@ -229,17 +185,17 @@ class ThreadArgumentsView(APIView):
 
     @extend_schema(responses=ARGUMENTS)
     def get(self, request, pk):
-        return Response(arguments_payload(request, _readable_thread(request, pk)))
+        return Response(arguments_payload(request, readable_thread(request, pk)))
 
 
 class CommentDetailView(RateLimitAware, APIView):
     @extend_schema(responses=CommentSerializer)
     def get(self, request, pk):
-        return comment_response(request, _comment(request, pk))
+        return comment_response(request, readable_comment(request, pk))
 
     @extend_schema(request=CommentEditSerializer, responses=CommentSerializer)
     def patch(self, request, pk):
-        comment = _comment(request, pk)
+        comment = readable_comment(request, pk)
         data = CommentEditSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         body = data.validated_data.get("body")
@@ -253,7 +209,9 @@ class CommentDetailView(RateLimitAware, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
-        services.delete_comment(comment=_comment(request, pk), actor=request.user)
+        services.delete_comment(
+            comment=readable_comment(request, pk), actor=request.user
+        )
         return Response(status=204)
 
 
@@ -262,7 +220,7 @@ class CommentHistoryView(APIView):
 
     @extend_schema(responses=HISTORY)
     def get(self, request, pk):
-        comment = _comment(request, pk)
+        comment = readable_comment(request, pk)
         if comment.hidden and not perms.can_see_hidden_text(request.user, comment):
             return Response({"id": comment.pk, "history": []})
         return Response(
@@ -305,7 +263,7 @@ class CommentReactionsView(APIView):
         data = ReactionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment, created = services.add_reaction(
-            comment=_comment(request, pk),
+            comment=readable_comment(request, pk),
             member=request.user,
             kind=data.validated_data["kind"],
         )
@@ -321,198 +279,8 @@ class CommentReactionsView(APIView):
         data = ReactionInputSerializer(data=raw)
         data.is_valid(raise_exception=True)
         comment, _removed = services.remove_reaction(
-            comment=_comment(request, pk),
+            comment=readable_comment(request, pk),
             member=request.user,
             kind=data.validated_data["kind"],
         )
         return self._answer(request, comment, 200)
-
-
-class CommentFlagsView(APIView):
-    @extend_schema(request=ReasonSerializer, responses={201: FlagSerializer})
-    def post(self, request, pk):
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        flag = services.flag_comment(
-            comment=_comment(request, pk),
-            member=request.user,
-            reason=data.validated_data["reason"],
-        )
-        return Response(FlagSerializer(flag).data, status=201)
-
-
-class OpenFlagListView(generics.ListAPIView):
-    """Moderators: unresolved flags on visible comments in the units they moderate
-    (empty for everyone else). Hiding or restoring a comment resolves its flags."""
-
-    serializer_class = OpenFlagSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Flag.objects.none()
-        return selectors.open_flags_qs(self.request.user)
-
-
-class _ModerationView(APIView):
-    service: Callable[..., ModerationAction]
-
-    @extend_schema(request=ReasonSerializer, responses=ModerationActionSerializer)
-    def post(self, request, pk):
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        action = type(self).service(
-            comment=_comment(request, pk),
-            moderator=request.user,
-            reason=data.validated_data["reason"],
-        )
-        return Response(ModerationActionSerializer(action).data, status=200)
-
-
-class CommentHideView(_ModerationView):
-    """A moderator of the unit hides a comment, with a public reason."""
-
-    service = staticmethod(services.hide_comment)
-
-
-class CommentRestoreView(_ModerationView):
-    service = staticmethod(services.restore_comment)
-
-
-class CommentAppealView(APIView):
-    """The author appeals the hiding once; another moderator decides."""
-
-    @extend_schema(request=ReasonSerializer, responses={201: AppealSerializer})
-    def post(self, request, pk):
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        appeal = services.appeal_hiding(
-            comment=_comment(request, pk),
-            author=request.user,
-            reason=data.validated_data["reason"],
-        )
-        return Response(AppealSerializer(appeal).data, status=201)
-
-
-class AppealListView(generics.ListAPIView):
-    """Open appeals you may decide (moderators) and your own appeals."""
-
-    serializer_class = AppealSerializer
-
-    def get_queryset(self):
-        from django.db.models import Q
-
-        if getattr(self, "swagger_fake_view", False):
-            return Appeal.objects.none()
-        q = Q(author=self.request.user)
-        scope = selectors.moderated_unit_filter(
-            self.request.user, "comment__thread__unit__"
-        )
-        if scope is not None:
-            q |= scope
-        return (
-            Appeal.objects.filter(q)
-            .filter(readable_filter(self.request.user, "comment__thread__"))
-            .order_by("-created", "-id")
-        )
-
-
-class AppealDecideView(APIView):
-    @extend_schema(request=DecideSerializer, responses=AppealSerializer)
-    def post(self, request, pk):
-        appeal = get_object_or_404(
-            Appeal.objects.filter(readable_filter(request.user, "comment__thread__")),
-            pk=pk,
-        )
-        data = DecideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        appeal = services.decide_appeal(
-            appeal=appeal,
-            moderator=request.user,
-            outcome=data.validated_data["outcome"],
-            reason=data.validated_data["reason"],
-        )
-        return Response(AppealSerializer(appeal).data)
-
-
-class ModerationLogView(generics.ListAPIView):
-    """The public moderation log: every hide, restore and appeal decision; `?unit=`."""
-
-    serializer_class = ModerationActionSerializer
-    permission_classes = [permissions.AllowAny]
-
-    def get_queryset(self):
-        return selectors.moderation_log(
-            viewer=self.request.user, unit_id=_int_param(self.request, "unit")
-        )
-
-
-class LiveSessionListView(generics.ListCreateAPIView):
-    """Scheduled discussion sessions; `?unit=`, `?thread=`, `?upcoming=1`. POST (a
-    facilitator of the unit): `{"unit", "title", "agenda", "starts", "ends" |
-    "duration_minutes", "thread"?}` — without a thread one is opened for the session."""
-
-    serializer_class = LiveSessionSerializer
-
-    def get_queryset(self):
-        return selectors.list_live_sessions(
-            viewer=self.request.user,
-            unit_id=_int_param(self.request, "unit"),
-            thread_id=_int_param(self.request, "thread"),
-            upcoming=self.request.query_params.get("upcoming") in {"1", "true"},
-        )
-
-    @extend_schema(
-        request=LiveSessionInputSerializer, responses={201: LiveSessionSerializer}
-    )
-    def create(self, request, *args, **kwargs):
-        data = LiveSessionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
-        unit = Unit.objects.filter(pk=v["unit"]).first()
-        if unit is None:
-            return Response({"unit": [_("No such unit.")]}, status=400)
-        thread = None
-        if v.get("thread"):
-            thread = (
-                selectors.readable_threads(request.user)
-                .filter(pk=v["thread"])
-                .select_related("unit")
-                .first()
-            )
-            if thread is None:
-                return Response({"thread": [_("No such thread.")]}, status=400)
-        session = services.schedule_live_session(
-            unit=unit,
-            facilitator=request.user,
-            title=v["title"],
-            agenda=v["agenda"],
-            starts=v["starts"],
-            ends=v["ends"],
-            thread=thread,
-        )
-        return Response(LiveSessionSerializer(session).data, status=201)
-
-
-class LiveSessionDetailView(generics.RetrieveAPIView):
-    serializer_class = LiveSessionSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return LiveSession.objects.none()
-        return selectors.list_live_sessions(viewer=self.request.user)
-
-
-class LiveSessionCloseView(APIView):
-    """The facilitator closes the session with minutes (kept on the thread)."""
-
-    @extend_schema(request=MinutesSerializer, responses=LiveSessionSerializer)
-    def post(self, request, pk):
-        session = get_object_or_404(
-            selectors.list_live_sessions(viewer=request.user), pk=pk
-        )
-        data = MinutesSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        session = services.close_live_session(
-            session=session, actor=request.user, minutes=data.validated_data["minutes"]
-        )
-        return Response(LiveSessionSerializer(session).data)

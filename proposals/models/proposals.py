@@ -1,155 +1,21 @@
-"""Proposals, their revisions, authors, support, amendments, policies and state history.
+"""Proposals with their authors, revisions, support and state history.
 
 States (DESIGN.md §3, docs/proposals.md):
 draft → gathering_support → discussion → frozen → voting → adopted | rejected,
-plus withdrawn and expired. Transitions are services in `proposals/services/`.
-"""
+plus withdrawn and expired. Transitions are services in `proposals/services/`."""
 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Topic(models.Model):
-    """A policy area (e.g. climate, housing) that proposals are filed under."""
-
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=64, unique=True)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Majority(models.TextChoices):
-    SIMPLE = "simple", _("Simple majority")
-    TWO_THIRDS = "two_thirds", _("Two-thirds majority")
-
-
-class BallotKind(models.TextChoices):
-    SECRET = "secret", _("Secret ballot")
-    OPEN = "open", _("Open ballot")
-
-
-class Policy(models.Model):
-    """The rules a unit's proposals follow. A unit without its own policy uses its
-    nearest ancestor's; the default policy (`is_default`) applies when none has one."""
-
-    unit = models.OneToOneField(
-        "members.Unit",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="policy",
-    )
-    is_default = models.BooleanField(default=False, editable=False)
-    admission_quorum = models.DecimalField(
-        _("admission quorum (share of eligible members)"),
-        max_digits=5,
-        decimal_places=4,
-        default=Decimal("0.1000"),
-        validators=[
-            MinValueValidator(Decimal("0.0001")),
-            MaxValueValidator(Decimal("1")),
-        ],
-    )
-    support_days = models.PositiveSmallIntegerField(
-        _("days to reach the quorum"),
-        default=30,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-    )
-    discussion_days = models.PositiveSmallIntegerField(
-        _("discussion days"),
-        default=14,
-        validators=[MinValueValidator(1), MaxValueValidator(365)],
-    )
-    freeze_days = models.PositiveSmallIntegerField(
-        _("freeze days"), default=3, validators=[MaxValueValidator(60)]
-    )
-    voting_days = models.PositiveSmallIntegerField(
-        _("voting days"),
-        default=7,
-        validators=[MinValueValidator(1), MaxValueValidator(60)],
-    )
-    majority = models.CharField(
-        _("majority"), max_length=16, choices=Majority.choices, default=Majority.SIMPLE
-    )
-    turnout_quorum = models.DecimalField(
-        _("turnout quorum (share of eligible voters)"),
-        max_digits=5,
-        decimal_places=4,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-    )
-    ballot = models.CharField(
-        _("ballot"), max_length=8, choices=BallotKind.choices, default=BallotKind.SECRET
-    )
-    delegation_allowed = models.BooleanField(
-        _("delegation allowed (open ballots)"), default=False
-    )
-    amendment_quorum = models.DecimalField(
-        _("amendment quorum (share of eligible members) to go to the vote"),
-        max_digits=5,
-        decimal_places=4,
-        default=Decimal("0.0500"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-    )
-    updated = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("policy")
-        verbose_name_plural = _("policies")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_default"],
-                condition=Q(is_default=True),
-                name="one_default_policy",
-            ),
-            models.CheckConstraint(
-                condition=Q(is_default=True) | Q(unit__isnull=False),
-                name="policy_has_unit_or_is_default",
-            ),
-            models.CheckConstraint(
-                condition=Q(admission_quorum__gt=0) & Q(admission_quorum__lte=1),
-                name="policy_admission_quorum_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(turnout_quorum__gte=0) & Q(turnout_quorum__lte=1),
-                name="policy_turnout_quorum_range",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            str(_("Default policy"))
-            if self.is_default
-            else f"{_('Policy')}: {self.unit}"
-        )
-
-    def needed(self, eligible: int, share: Decimal | None = None) -> int:
-        share = self.admission_quorum if share is None else share
-        return max(1, math.ceil(Decimal(eligible) * share))
+from .policies import Policy, Topic
 
 
 class State(models.TextChoices):
@@ -165,8 +31,14 @@ class State(models.TextChoices):
 
 
 EDITABLE_STATES = {State.DRAFT, State.GATHERING_SUPPORT, State.DISCUSSION}
+
+
 SUPPORTABLE_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION}
+
+
 SCHEDULED_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN}
+
+
 OPEN_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN, State.VOTING}
 
 
@@ -414,85 +286,3 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_state} → {self.to_state}"
-
-
-class AmendmentState(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACCEPTED = "accepted", _("Accepted by the authors")
-    TO_VOTE = "to_vote", _("Goes to the vote")
-    LAPSED = "lapsed", _("Lapsed (too little support)")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Amendment(models.Model):
-    """A suggested change of one passage: `original` (text found in the title, the
-    rationale or a clause) becomes `replacement`."""
-
-    class Target(models.TextChoices):
-        TITLE = "title", _("Title")
-        BODY = "body", _("Rationale")
-        CLAUSE = "clause", _("Clause")
-
-    proposal = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="amendments"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="amendments",
-    )
-    target = models.CharField(max_length=8, choices=Target.choices, default=Target.BODY)
-    clause = models.PositiveSmallIntegerField(null=True, blank=True)
-    original = models.TextField(_("passage"))
-    replacement = models.TextField(_("replacement"), blank=True)
-    rationale = models.TextField(_("rationale"), blank=True)
-    rationale_html = models.TextField(blank=True, editable=False)
-    revision = models.PositiveIntegerField(_("written against revision"))
-    state = models.CharField(
-        max_length=12, choices=AmendmentState.choices, default=AmendmentState.OPEN
-    )
-    support_count = models.PositiveIntegerField(default=0)
-    support_needed = models.PositiveIntegerField(default=1)
-    thread = models.OneToOneField(
-        "discussions.Thread",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="amendment",
-    )
-    created = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["proposal", "created", "id"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} → {self.proposal_id}"
-
-
-class AmendmentSupport(models.Model):
-    amendment = models.ForeignKey(
-        Amendment, on_delete=models.CASCADE, related_name="supports"
-    )
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["amendment", "member"], name="one_amendment_support_per_member"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member} supports amendment {self.amendment_id}"

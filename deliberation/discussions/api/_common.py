@@ -1,0 +1,48 @@
+"""Shared by the discussions API views: the 429 answer, query parameters, the
+readable-object lookups and the comment answer."""
+
+from __future__ import annotations
+
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from deliberation.discussions import selectors, services
+from deliberation.discussions.access import access_comment
+from deliberation.discussions.models import Comment, Thread
+
+from .serializers import CommentSerializer
+
+
+class RateLimitAware(APIView):
+    def handle_exception(self, exc):
+        if isinstance(exc, services.RateLimited):
+            return Response(
+                {"detail": str(exc), "code": exc.code},
+                status=429,
+                headers={"Retry-After": str(exc.wait)},
+            )
+        return super().handle_exception(exc)
+
+
+def _int_param(request, name):
+    value = request.query_params.get(name)
+    return int(value) if value and value.isdigit() else None
+
+
+def readable_thread(request, pk) -> Thread:
+    return selectors.get_readable_thread(viewer=request.user, pk=pk)
+
+
+def readable_comment(request, pk) -> Comment:
+    return selectors.get_readable_comment(viewer=request.user, pk=pk)
+
+
+def comment_response(request, comment, status_code=200) -> Response:
+    comment = access_comment(request.user, comment.pk)
+    thread = comment.thread
+    selectors.present_comments([comment], request.user, thread)
+    reacted = selectors.my_reactions(request.user, [comment.pk])
+    return Response(
+        CommentSerializer(comment, context={"reacted": reacted}).data,
+        status=status_code,
+    )

@@ -1,0 +1,95 @@
+"""The Atom feed of new proposals and the proposal blocks of the home and unit
+pages (frontend/feed.py)."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from deliberation.members.permissions import scope_unit_ids_of
+from proposals import selectors
+from proposals.models import Proposal
+
+from .proposal_display import with_cards
+
+
+class ProposalFeed(Feed):
+    """Atom feed of newly published proposals, `?unit=` and `?topic=` narrow it.
+    Public like the teaser pages: titles, units and links, not the texts."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        def num(name):
+            value = request.GET.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        return {"unit": num("unit"), "topic": num("topic")}
+
+    def title(self, obj):
+        return _("New proposals on Torget")
+
+    def link(self, obj):
+        return reverse("proposal_list")
+
+    def subtitle(self, obj):
+        return _("Proposals published by members")
+
+    def items(self, obj):
+        qs = (
+            Proposal.objects.published()
+            .select_related("unit")
+            .prefetch_related("topics")
+        )
+        if obj["unit"]:
+            qs = qs.filter(unit_id=obj["unit"])
+        if obj["topic"]:
+            qs = qs.filter(topics__id=obj["topic"])
+        return qs.order_by("-published_at", "-id")[:50]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return _("%(state)s · %(unit)s") % {
+            "state": item.get_state_display(),
+            "unit": item.unit.name,
+        }
+
+    def item_link(self, item):
+        return reverse("proposal_detail", args=[item.pk])
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created
+
+    def item_updateddate(self, item):
+        return item.updated
+
+    def item_categories(self, item):
+        return [t.name for t in item.topics.all()]
+
+
+def home_section(request):
+    """Home feed block: proposals that need support or are being discussed."""
+    if not request.user.is_authenticated:
+        return None
+    items = with_cards(
+        selectors.list_proposals(
+            viewer=request.user,
+            open_only=True,
+            units=scope_unit_ids_of(request.user),
+            ordering="closing_soon",
+        )[:6]
+    )
+    return {"template": "proposals/_section.html", "items": items, "unit": None}
+
+
+def unit_section(request, unit):
+    if not request.user.is_authenticated:
+        return None
+    items = with_cards(
+        selectors.list_proposals(viewer=request.user, unit=unit.pk, subunits=True)[:6]
+    )
+    return {"template": "proposals/_section.html", "items": items, "unit": unit}

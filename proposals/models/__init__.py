@@ -1,0 +1,51 @@
+"""Proposals, their revisions, authors, support, amendments, policies and state history.
+
+    policies.py    Topic, Policy (+ Majority, BallotKind)
+    proposals.py   Proposal, ProposalAuthor, Revision, Support, StateChange, State,
+                   Cause
+    amendments.py  Amendment, AmendmentSupport, AmendmentState
+
+States (DESIGN.md §3, docs/proposals.md):
+draft → gathering_support → discussion → frozen → voting → adopted | rejected,
+plus withdrawn and expired. Transitions are services in `proposals/services/`.
+Import from here (`from proposals.models import Proposal`).
+"""
+
+from .amendments import Amendment, AmendmentState, AmendmentSupport
+from .policies import BallotKind, Majority, Policy, Topic
+from .proposals import (
+    EDITABLE_STATES,
+    OPEN_STATES,
+    SCHEDULED_STATES,
+    SUPPORTABLE_STATES,
+    Cause,
+    Proposal,
+    ProposalAuthor,
+    ProposalQuerySet,
+    Revision,
+    State,
+    StateChange,
+    Support,
+)
+
+__all__ = [
+    "EDITABLE_STATES",
+    "OPEN_STATES",
+    "SCHEDULED_STATES",
+    "SUPPORTABLE_STATES",
+    "Amendment",
+    "AmendmentState",
+    "AmendmentSupport",
+    "BallotKind",
+    "Cause",
+    "Majority",
+    "Policy",
+    "Proposal",
+    "ProposalAuthor",
+    "ProposalQuerySet",
+    "Revision",
+    "State",
+    "StateChange",
+    "Support",
+    "Topic",
+]
