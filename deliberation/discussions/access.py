@@ -14,20 +14,21 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from deliberation.errors import NotAllowed
+from deliberation.members.viewer import Viewer
 
 from . import permissions as perms
 from .models import Comment, Thread
 from .subjects import related_fields
 
 
-def _check(viewer, thread: Thread) -> None:
+def _check(viewer: Viewer, thread: Thread) -> None:
     if not perms.is_member(viewer):
         raise NotAllowed(_("Only members can read discussions."))
     if not perms.can_read_thread(viewer, thread):
         raise Http404(_("No such thread."))
 
 
-def _id(pk, missing: str) -> int:
+def _id(pk: int | str, missing: str) -> int:
     try:
         value = int(pk)
     except (TypeError, ValueError):
@@ -37,7 +38,7 @@ def _id(pk, missing: str) -> int:
     return value
 
 
-def access_thread(viewer, pk, *, lock: bool = False) -> Thread:
+def access_thread(viewer: Viewer, pk: int | str, *, lock: bool = False) -> Thread:
     """The thread the viewer may read (404/403 otherwise); `lock=True` takes its row
     lock (inside a transaction) after the rule said yes."""
     qs = Thread.objects.select_related("unit", "created_by", *related_fields())
@@ -50,7 +51,7 @@ def access_thread(viewer, pk, *, lock: bool = False) -> Thread:
     return thread
 
 
-def access_comment(viewer, pk, *, lock: bool = False) -> Comment:
+def access_comment(viewer: Viewer, pk: int | str, *, lock: bool = False) -> Comment:
     """The comment (with author and thread) in a thread the viewer may read;
     `lock=True` locks the comment's row (inside a transaction)."""
     related = ["author", "thread", "thread__unit"]

@@ -16,17 +16,21 @@ Facilitators and moderators hold no other power.
 
 from __future__ import annotations
 
-from deliberation.members.models import Membership
-from deliberation.members.permissions import has_role, is_member_of, unit_ids_of
+from typing import TypeGuard
 
+from deliberation.members.models import Member, Membership, Unit
+from deliberation.members.permissions import has_role, is_member_of, unit_ids_of
+from deliberation.members.viewer import Viewer, signed_in
+
+from .models import Appeal, Comment, Thread
 from .subjects import subject_allows
 
 
-def _authenticated(member) -> bool:
-    return bool(getattr(member, "is_authenticated", False)) and member.is_active
+def _authenticated(member: Viewer | None) -> TypeGuard[Member]:
+    return signed_in(member) and member.is_active
 
 
-def is_member(member) -> bool:
+def is_member(member: Viewer | None) -> bool:
     """A signed-in account with a current membership somewhere (or a superuser)."""
     if not _authenticated(member):
         return False
@@ -38,13 +42,13 @@ def is_member(member) -> bool:
     )
 
 
-def can_read_thread(member, thread) -> bool:
+def can_read_thread(member: Viewer | None, thread: Thread) -> bool:
     """The one read rule of a thread, asked by every surface (API, pages, socket,
     follows, feeds); `selectors.readable_threads` is the same rule for lists."""
     return is_member(member) and subject_allows(member, thread)
 
 
-def can_post_in_thread(member, thread) -> bool:
+def can_post_in_thread(member: Viewer | None, thread: Thread) -> bool:
     return (
         _authenticated(member)
         and is_member_of(member, thread.unit)
@@ -52,11 +56,11 @@ def can_post_in_thread(member, thread) -> bool:
     )
 
 
-def can_open_thread(member, unit) -> bool:
+def can_open_thread(member: Viewer | None, unit: Unit) -> bool:
     return _authenticated(member) and is_member_of(member, unit)
 
 
-def can_moderate(member, thread) -> bool:
+def can_moderate(member: Viewer | None, thread: Thread) -> bool:
     """A moderator of the thread's unit (or above) who may read the thread."""
     if not _authenticated(member):
         return False
@@ -66,14 +70,14 @@ def can_moderate(member, thread) -> bool:
     return cache[thread.unit_id] and can_read_thread(member, thread)
 
 
-def can_moderate_comment(member, comment) -> bool:
+def can_moderate_comment(member: Viewer | None, comment: Comment) -> bool:
     """Hide or restore this comment: a moderator, never about their own comment."""
     return comment.author_id != getattr(member, "pk", None) and can_moderate(
         member, comment.thread
     )
 
 
-def can_edit_comment(member, comment) -> bool:
+def can_edit_comment(member: Viewer | None, comment: Comment) -> bool:
     return (
         _authenticated(member)
         and comment.author_id == member.pk
@@ -81,7 +85,9 @@ def can_edit_comment(member, comment) -> bool:
     )
 
 
-def can_see_hidden_text(member, comment, *, moderator: bool | None = None) -> bool:
+def can_see_hidden_text(
+    member: Viewer | None, comment: Comment, *, moderator: bool | None = None
+) -> bool:
     if not _authenticated(member):
         return False
     if comment.author_id == member.pk:
@@ -89,7 +95,7 @@ def can_see_hidden_text(member, comment, *, moderator: bool | None = None) -> bo
     return moderator if moderator is not None else can_moderate(member, comment.thread)
 
 
-def can_decide_appeal(member, appeal, thread) -> bool:
+def can_decide_appeal(member: Viewer | None, appeal: Appeal, thread: Thread) -> bool:
     """Another moderator than the one who hid it, and never the comment's author."""
     return (
         appeal.hidden_by_id != getattr(member, "pk", None)
@@ -98,5 +104,5 @@ def can_decide_appeal(member, appeal, thread) -> bool:
     )
 
 
-def can_run_live_session(member, unit) -> bool:
+def can_run_live_session(member: Viewer | None, unit: Unit) -> bool:
     return _authenticated(member) and has_role(member, unit, "facilitator")

@@ -3,6 +3,7 @@ of the thread."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from deliberation.members.models import RoleAssignment
+from deliberation.members.viewer import Viewer, signed_in
 
 from . import permissions as perms
 from .access import access_comment, access_thread
@@ -46,7 +48,7 @@ def with_live_now(qs: QuerySet) -> QuerySet:
     )
 
 
-def readable_threads(viewer) -> QuerySet:
+def readable_threads(viewer: Viewer) -> QuerySet[Thread]:
     """The threads the viewer may read — `permissions.can_read_thread` as one filter
     (every registered subject rule OR-ed), so a list stays one query."""
     if not perms.is_member(viewer):
@@ -55,8 +57,8 @@ def readable_threads(viewer) -> QuerySet:
 
 
 def list_threads(
-    *, viewer, unit_id: int | None = None, kind: str | None = None
-) -> QuerySet:
+    *, viewer: Viewer, unit_id: int | None = None, kind: str | None = None
+) -> QuerySet[Thread]:
     qs = with_live_now(readable_threads(viewer).select_related("unit", "created_by"))
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
@@ -78,8 +80,10 @@ def comments_of(thread_id: int) -> QuerySet:
     )
 
 
-def my_reactions(member, comment_ids) -> set[tuple[int, str]]:
-    if not getattr(member, "is_authenticated", False) or not comment_ids:
+def my_reactions(
+    member: Viewer | None, comment_ids: Iterable[int]
+) -> set[tuple[int, str]]:
+    if not signed_in(member) or not comment_ids:
         return set()
     return set(
         Reaction.objects.filter(
@@ -88,7 +92,7 @@ def my_reactions(member, comment_ids) -> set[tuple[int, str]]:
     )
 
 
-def present_comments(comments, viewer, thread) -> None:
+def present_comments(comments, viewer: Viewer, thread: Thread) -> None:
     """Decide per comment what this viewer sees (`shown_html`, `can_see_text`) — hidden
     text only for its author and the unit's moderators; one role query at most."""
     moderator = perms.can_moderate(viewer, thread)  # cached on the viewer: one query
@@ -114,8 +118,8 @@ class ThreadPage:
 def thread_page(
     *,
     thread: Thread,
-    viewer,
-    page_number=1,
+    viewer: Viewer,
+    page_number: int | str = 1,
     per_page: int = ROOTS_PER_PAGE,
     newest_first: bool = False,
 ) -> ThreadPage:
@@ -172,7 +176,7 @@ def attach_reactions(comments, reacted) -> None:
         ]
 
 
-def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
+def arguments(*, thread: Thread, viewer: Viewer, limit: int = 50) -> dict:
     """For and against side by side, strongest (most reactions) first."""
     qs = (
         Comment.objects.filter(
@@ -194,7 +198,9 @@ def arguments(*, thread: Thread, viewer, limit: int = 50) -> dict:
     return {"for": for_side, "against": against_side}
 
 
-def moderation_log(*, viewer, unit_id: int | None = None) -> QuerySet:
+def moderation_log(
+    *, viewer: Viewer, unit_id: int | None = None
+) -> QuerySet[ModerationAction]:
     """Public, except actions in threads the viewer may not read (a draft's thread):
     their subject stays private, and anonymous visitors see unit discussions only."""
     qs = ModerationAction.objects.select_related("moderator", "unit", "thread")
@@ -207,8 +213,10 @@ def moderation_log(*, viewer, unit_id: int | None = None) -> QuerySet:
     return qs.order_by("-created", "-id")
 
 
-def moderated_unit_filter(member, prefix: str = "thread__unit__") -> Q | None:
+def moderated_unit_filter(member: Viewer, prefix: str = "thread__unit__") -> Q | None:
     """Q selecting rows whose unit lies in a subtree the member moderates."""
+    if not signed_in(member):
+        return None
     paths = list(
         RoleAssignment.objects.current()
         .filter(member=member, role="moderator")
@@ -222,11 +230,11 @@ def moderated_unit_filter(member, prefix: str = "thread__unit__") -> Q | None:
     return q
 
 
-def open_flags_qs(member) -> QuerySet:
+def open_flags_qs(member: Viewer) -> QuerySet[Flag]:
     """Unresolved flags on visible comments in the units the member moderates (in
     threads they may read, on comments of others)."""
     q = moderated_unit_filter(member, "comment__thread__unit__")
-    if q is None:
+    if not signed_in(member) or q is None:
         return Flag.objects.none()
     return (
         Flag.objects.filter(
@@ -242,7 +250,7 @@ def open_flags_qs(member) -> QuerySet:
     )
 
 
-def open_flags_for(member) -> list:
+def open_flags_for(member: Viewer) -> list[Flag]:
     return list(open_flags_qs(member)[:200])
 
 
@@ -258,9 +266,9 @@ def flag_counts(comment_ids) -> dict[int, int]:
     )
 
 
-def open_appeals_for(member) -> list:
+def open_appeals_for(member: Viewer) -> list[Appeal]:
     q = moderated_unit_filter(member, "comment__thread__unit__")
-    if q is None:
+    if not signed_in(member) or q is None:
         return []
     return list(
         Appeal.objects.filter(
@@ -277,11 +285,11 @@ def open_appeals_for(member) -> list:
 
 def list_live_sessions(
     *,
-    viewer,
+    viewer: Viewer,
     unit_id: int | None = None,
     thread_id: int | None = None,
     upcoming: bool = False,
-) -> QuerySet:
+) -> QuerySet[LiveSession]:
     if not perms.is_member(viewer):
         return LiveSession.objects.none()
     qs = LiveSession.objects.filter(readable_filter(viewer, "thread__")).select_related(
@@ -328,12 +336,12 @@ def comment_url(comment: Comment) -> str:
     return f"/threads/{comment.thread_id}/?page={page}#c-{comment.pk}"
 
 
-def get_readable_thread(*, viewer, pk) -> Thread:
+def get_readable_thread(*, viewer: Viewer, pk: int | str) -> Thread:
     """The thread, or 404 (also when its subject is private); 403 (NotAllowed) for
     an account without membership. See `access.access_thread`."""
     return access_thread(viewer, pk)
 
 
-def get_readable_comment(*, viewer, pk) -> Comment:
+def get_readable_comment(*, viewer: Viewer, pk: int | str) -> Comment:
     """The comment with its author and thread; see `access.access_comment`."""
     return access_comment(viewer, pk)
