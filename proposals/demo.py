@@ -1,5 +1,6 @@
-"""Demo proposals in every state, with supports, revisions, amendments, an alternative
-and follows. Idempotent: proposals whose title exists are left as they are."""
+"""Demo topics and proposals in every state, with supports, revisions, amendments, an
+alternative, follows and comments on two proposal threads. Idempotent: proposals whose
+title exists are left as they are."""
 
 from __future__ import annotations
 
@@ -7,11 +8,41 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from deliberation.demo import register_seeder
+from deliberation.discussions.models import Comment
+from deliberation.discussions.permissions import can_post_in_thread
+from deliberation.discussions.services import post_comment
 from deliberation.members.models import Member, Membership, Unit
 from deliberation.notifications.services import follow
 
 from . import services
 from .models import Proposal, State, Topic
+
+TOPICS = [
+    ("Klimat och miljö", "klimat", "Climate, energy and nature."),
+    ("Bostäder", "bostader", "Housing and planning."),
+    ("Skola och utbildning", "skola", "Schools, education and research."),
+    ("Vård och omsorg", "vard", "Health and care."),
+    ("Arbete och ekonomi", "ekonomi", "Work, jobs and the economy."),
+    ("Demokrati och organisation", "demokrati", "How the party and society decide."),
+    ("Transporter", "transporter", "Public transport, roads and rail."),
+]
+
+PROPOSAL_COMMENTS = [
+    ("bo", "for", "Det här behövs. Jag har sett samma problem i vår stadsdel."),
+    (
+        "member001",
+        "question",
+        "Hur ska det finansieras? Jag saknar en kostnadsberäkning.",
+    ),
+    (
+        "member013",
+        "against",
+        "Bra tanke, men jag tror att en lokal lösning fungerar bättre "
+        "än en nationell regel.",
+    ),
+]
+
 
 # title, author, unit code, target state, topic slugs, clauses, body
 DEMO = [
@@ -142,7 +173,12 @@ def _to_discussion(proposal: Proposal, authors: set[int]) -> Proposal:
     return Proposal.objects.get(pk=proposal.pk)
 
 
+@register_seeder(order=20)
 def seed(stdout=None) -> str:
+    for name, slug, description in TOPICS:
+        Topic.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
     people = {
         m.username: m
         for m in Member.objects.filter(
@@ -249,3 +285,43 @@ def _seed_amendments_and_alternative(p: Proposal, author: Member, people) -> Non
         alternative_to=p,
         publish=True,
     )
+
+
+@register_seeder(order=35, name="proposals.demo.comments")
+def seed_comments(stdout=None) -> str:
+    """Comments on the first two proposal threads (after the discussions' seeder)."""
+    people = {
+        m.username: m
+        for m in Member.objects.filter(
+            username__in=[author for author, _stance, _body in PROPOSAL_COMMENTS]
+        )
+    }
+    return f"{_seed_proposal_threads(people)} new comments on proposal threads"
+
+
+def _seed_proposal_threads(people) -> int:
+    made = 0
+    proposals = (
+        Proposal.objects.filter(thread__isnull=False)
+        .select_related("thread", "thread__unit")
+        .order_by("pk")[:2]
+    )
+    for proposal in proposals:
+        thread = proposal.thread
+        if thread is None or Comment.objects.filter(thread=thread).exists():
+            continue
+        for author, stance, body in PROPOSAL_COMMENTS:
+            member = people.get(author)
+            if member is None:
+                continue
+            if not can_post_in_thread(member, thread):
+                continue
+            post_comment(
+                thread=thread,
+                author=member,
+                stance=stance,
+                body=body,
+                enforce_rate=False,
+            )
+            made += 1
+    return made

@@ -1,7 +1,7 @@
 """Demo discussions (idempotent): a branch discussion in Södermalm with comments from
 anna, bo and members (stances, reactions, a mention, a reply), a live session scheduled
 by bo (facilitator), one comment hidden by cecilia (moderator of the district) with a
-public reason, and comments on a couple of proposal threads when proposals exist."""
+public reason. (Comments on proposal threads: proposals/demo.py.)"""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from deliberation.demo import register_seeder
 from deliberation.members.models import Member, Unit
 
 from .models import Comment, LiveSession, Thread
@@ -90,22 +91,8 @@ REACTIONS = [
     ("m3", "member001", "like"),
 ]
 
-PROPOSAL_COMMENTS = [
-    ("bo", "for", "Det här behövs. Jag har sett samma problem i vår stadsdel."),
-    (
-        "member001",
-        "question",
-        "Hur ska det finansieras? Jag saknar en kostnadsberäkning.",
-    ),
-    (
-        "member013",
-        "against",
-        "Bra tanke, men jag tror att en lokal lösning fungerar bättre "
-        "än en nationell regel.",
-    ),
-]
 
-
+@register_seeder(order=30)
 def seed(stdout=None) -> str:
     unit = Unit.objects.filter(code="sodermalm").first()
     people = {
@@ -127,7 +114,6 @@ def seed(stdout=None) -> str:
     made = 0
     if not Thread.objects.filter(title=TITLE, unit=unit).exists():
         made += _seed_branch_thread(unit, people)
-    made += _seed_proposal_threads(people)
     threads, comments = Thread.objects.count(), Comment.objects.count()
     return f"{threads} threads, {comments} comments ({made} new)"
 
@@ -178,37 +164,3 @@ def _seed_branch_thread(unit, people) -> int:
             ends=start + timedelta(minutes=90),
         )
     return len(posted) + 1
-
-
-def _seed_proposal_threads(people) -> int:
-    try:
-        from proposals.models import Proposal
-    except ImportError:
-        return 0
-    made = 0
-    proposals = (
-        Proposal.objects.filter(thread__isnull=False)
-        .select_related("thread", "thread__unit")
-        .order_by("pk")[:2]
-    )
-    for proposal in proposals:
-        thread = proposal.thread
-        if thread is None or Comment.objects.filter(thread=thread).exists():
-            continue
-        for author, stance, body in PROPOSAL_COMMENTS:
-            member = people.get(author)
-            if member is None:
-                continue
-            from .permissions import can_post_in_thread
-
-            if not can_post_in_thread(member, thread):
-                continue
-            post_comment(
-                thread=thread,
-                author=member,
-                stance=stance,
-                body=body,
-                enforce_rate=False,
-            )
-            made += 1
-    return made

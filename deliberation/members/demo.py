@@ -1,4 +1,4 @@
-"""Demo party: national level, 3 districts, 6 municipalities, 12 branches, topics,
+"""Demo party: national level, 3 districts, 6 municipalities, 12 branches,
 300 members and the personas listed in the README. Idempotent."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from proposals.models import Topic
+from deliberation.demo import register_seeder
 
 from .models import Member, RoleAssignment, Unit, UnitKind
 from .services import add_membership, create_unit, grant_role
@@ -28,16 +28,6 @@ TREE = {
         ("Lunds kommun", "lund"): ["Lund centrum", "Norra Fäladen"],
     },
 }
-
-TOPICS = [
-    ("Klimat och miljö", "klimat", "Climate, energy and nature."),
-    ("Bostäder", "bostader", "Housing and planning."),
-    ("Skola och utbildning", "skola", "Schools, education and research."),
-    ("Vård och omsorg", "vard", "Health and care."),
-    ("Arbete och ekonomi", "ekonomi", "Work, jobs and the economy."),
-    ("Demokrati och organisation", "demokrati", "How the party and society decide."),
-    ("Transporter", "transporter", "Public transport, roads and rail."),
-]
 
 FIRST = [
     "Alva",
@@ -121,12 +111,9 @@ def seed_units() -> list[Unit]:
     return branches
 
 
+@register_seeder(order=10)
 def seed(stdout=None) -> str:
     branches = seed_units()
-    for name, slug, description in TOPICS:
-        Topic.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description}
-        )
     password = make_password(settings.TORGET["DEMO_PASSWORD"])
     by_code = {u.code: u for u in Unit.objects.all()}
     joined = date(2024, 1, 15)

@@ -1,11 +1,14 @@
 """`{% load discussions %}{% thread_block thread %}` renders the full live thread inside
 another page (a proposal, an amendment) — the same component as /threads/{id}/, with a
-fixed number of queries. `{{ text|markdown }}` renders sanitised Markdown."""
+fixed number of queries. `{{ text|markdown }}` renders sanitised Markdown. (In the
+frontend: the core `deliberation/` never imports the apps.)"""
 
 from django import template
 from django.utils.safestring import mark_safe
 
+from deliberation.discussions.permissions import can_read_thread
 from deliberation.markdown import render_markdown
+from frontend.views.discussion_display import thread_context
 
 register = template.Library()
 
@@ -21,9 +24,6 @@ def thread_block(context, thread):
     }
     if thread is None or request is None:
         return base
-    from deliberation.discussions.permissions import can_read_thread
-    from frontend.views.discussions import thread_context
-
     if not can_read_thread(request.user, thread):
         return base | {"readable": False}
     ctx = thread_context(request, thread, view=request.GET.get("view", ""))
