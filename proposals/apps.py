@@ -21,12 +21,14 @@ class ProposalsConfig(AppConfig):
             can_read=permissions.can_read_proposal_thread,
             visible_filter=permissions.readable_proposal_threads,
             related=("proposal",),
+            is_public=permissions.is_public_proposal_thread,
         )
         register_subject_rule(
             "amendment",
             can_read=permissions.can_read_amendment_thread,
             visible_filter=permissions.readable_amendment_threads,
             related=("amendment__proposal",),
+            is_public=permissions.is_public_amendment_thread,
         )
         register_follow_target(
             "proposal",

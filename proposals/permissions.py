@@ -62,6 +62,16 @@ def can_read_proposal_thread(member, thread) -> bool:
     return proposal is not None and can_read_proposal(member, proposal)
 
 
+def is_public_proposal_thread(thread) -> bool:
+    proposal = getattr(thread, "proposal", None)
+    return proposal is not None and proposal.is_published
+
+
+def is_public_amendment_thread(thread) -> bool:
+    amendment = getattr(thread, "amendment", None)
+    return amendment is not None and amendment.proposal.is_published
+
+
 def readable_proposal_threads(member) -> Q:
     return readable_proposals_q(member, "proposal__")
 

@@ -16,7 +16,10 @@ class DiscussionsConfig(AppConfig):
 
         # A unit's own discussion is open to every member (transparency, DESIGN §1).
         register_subject_rule(
-            "unit", can_read=lambda viewer, thread: True, visible_filter=lambda v: Q()
+            "unit",
+            can_read=lambda viewer, thread: True,
+            visible_filter=lambda viewer: Q(),
+            is_public=lambda thread: True,
         )
 
         add_beat_entry(

@@ -292,6 +292,10 @@ class Appeal(models.Model):
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("hidden_by")),
                 name="appeal_decided_by_another_moderator",
             ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("author")),
+                name="appeal_not_decided_by_its_author",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,6 +33,7 @@ class SubjectRule:
     can_read: Callable[..., bool]
     visible_filter: Callable[..., Q]
     related: tuple[str, ...] = ()
+    is_public: Callable[..., bool] | None = None
 
 
 _rules: dict[str, SubjectRule] = {}
@@ -44,13 +45,17 @@ def register_subject_rule(
     can_read: Callable[..., bool],
     visible_filter: Callable[..., Q],
     related: tuple[str, ...] = (),
+    is_public: Callable[..., bool] | None = None,
 ) -> None:
-    """Register (or replace, on a re-import) the read rule of one kind of subject."""
+    """Register (or replace, on a re-import) the read rule of one kind of subject.
+    `is_public(thread)` says whether every member may read it (its title may then
+    appear on public pages such as the audit log); by default it is not."""
     _rules[kind] = SubjectRule(
         kind=kind,
         can_read=can_read,
         visible_filter=visible_filter,
         related=tuple(related),
+        is_public=is_public,
     )
 
 
@@ -70,6 +75,15 @@ def related_fields() -> list[str]:
 def subject_allows(viewer, thread) -> bool:
     rule = _rules.get(thread.kind)
     return rule is not None and bool(rule.can_read(viewer, thread))
+
+
+def public_title(thread) -> str:
+    """The thread's title where every member may read it, else only its number — for
+    public records (the audit log) of what happened in a private thread."""
+    rule = _rules.get(thread.kind)
+    if rule is not None and rule.is_public is not None and rule.is_public(thread):
+        return thread.title
+    return f"#{thread.pk}"
 
 
 def readable_filter(viewer, prefix: str = "") -> Q:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from deliberation.errors import ServiceError
 
 from ..models import Comment, Stance
+from ..subjects import related_fields
 
 REASON_MAX = 1000
 
@@ -54,9 +55,12 @@ def _validate_reason(reason: str) -> str:
 
 
 def _locked(comment: Comment | int) -> Comment:
+    """The comment's row lock, with its thread and the thread's subject (so the read
+    rule asked next costs no query)."""
     pk = comment if isinstance(comment, int) else comment.pk
+    subject = [f"thread__{name}" for name in related_fields()]
     return (
         Comment.objects.select_for_update(of=("self",))
-        .select_related("thread", "thread__unit", "author")
+        .select_related("thread", "thread__unit", "author", *subject)
         .get(pk=pk)
     )

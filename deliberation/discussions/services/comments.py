@@ -11,7 +11,8 @@ from deliberation.errors import Conflict, NotAllowed, ServiceError
 from deliberation.members.models import Member
 
 from .. import permissions as perms
-from ..models import Comment, CommentRevision, Mention, Thread
+from ..models import Comment, CommentRevision, Mention, Thread, ThreadEvent
+from ..payloads import TEXT_KEYS, without_text
 from ._common import _locked, _validate_body, _validate_stance
 from .rate_limits import check_comment_rate
 from .rendering import comment_event_data, mentioned_members, render_comment
@@ -60,8 +61,7 @@ def post_comment(
         Mention.objects.bulk_create(
             [
                 Mention(comment=comment, member=m)
-                for m in mentioned
-                if m.pk != author.pk
+                for m in readers(mentioned, thread, but=author)
             ],
             ignore_conflicts=True,
         )
@@ -77,6 +77,28 @@ def post_comment(
             comment_count=F("comment_count") + 1, last_activity=comment.created
         )
     return comment
+
+
+def readers(members, thread: Thread, *, but) -> list:
+    """The mentioned members who may read the thread (a mention in a draft's thread
+    must not tell anyone else about it), without the writer."""
+    return [m for m in members if m.pk != but.pk and perms.can_read_thread(m, thread)]
+
+
+def erase_text_from_events(comment: Comment) -> int:
+    """Remove any comment text from the comment's stored events (new events never
+    keep it; this also cleans events stored before that rule). Returns how many."""
+    events = [
+        e
+        for e in ThreadEvent.objects.filter(
+            thread_id=comment.thread_id, object_id=str(comment.pk)
+        ).only("id", "data")
+        if isinstance(e.data, dict) and TEXT_KEYS & e.data.keys()
+    ]
+    for e in events:
+        e.data = without_text(e.data)
+    ThreadEvent.objects.bulk_update(events, ["data"])
+    return len(events)
 
 
 @transaction.atomic
@@ -110,7 +132,10 @@ def edit_comment(
     comment.edited = timezone.now()
     comment.save(update_fields=["body", "stance", "body_html", "edited"])
     Mention.objects.bulk_create(
-        [Mention(comment=comment, member=m) for m in mentioned if m.pk != actor.pk],
+        [
+            Mention(comment=comment, member=m)
+            for m in readers(mentioned, comment.thread, but=actor)
+        ],
         ignore_conflicts=True,
     )
     append_thread_event(
@@ -137,6 +162,7 @@ def delete_comment(*, comment: Comment, actor: Member) -> Comment:
     comment.save(update_fields=["body", "body_html", "deleted"])
     comment.revisions.all().delete()
     comment.mentions.all().delete()
+    erase_text_from_events(comment)
     append_thread_event(
         thread=comment.thread_id,
         type="comment.deleted",

@@ -21,6 +21,7 @@ from ..models import (
     ModerationAction,
     ModerationKind,
 )
+from ..subjects import public_title
 from ._common import _locked, _validate_reason
 from .rendering import comment_event_data
 from .threads import append_thread_event
@@ -69,7 +70,7 @@ def _moderation(
         % {
             "kind": ModerationKind(kind).label,
             "id": comment.pk,
-            "thread": comment.thread.title,
+            "thread": public_title(comment.thread),
         },
         reason=reason,
         data={"thread": comment.thread_id, "moderation_action": action.pk},
@@ -85,6 +86,8 @@ def hide_comment(
     comment = _locked(comment)
     if not perms.can_moderate(moderator, comment.thread):
         raise NotAllowed(_("Only moderators of this unit can hide comments."))
+    if comment.author_id == moderator.pk:
+        raise NotAllowed(_("Moderators do not decide about their own comments."))
     if comment.hidden:
         raise Conflict(_("This comment is already hidden."), code="already_hidden")
     if comment.deleted is not None:
@@ -123,6 +126,8 @@ def restore_comment(
     comment = _locked(comment)
     if not perms.can_moderate(moderator, comment.thread):
         raise NotAllowed(_("Only moderators of this unit can restore comments."))
+    if comment.author_id == moderator.pk:
+        raise NotAllowed(_("Moderators do not decide about their own comments."))
     if not comment.hidden:
         raise Conflict(_("This comment is not hidden."), code="not_hidden")
     action = _moderation(comment, moderator, ModerationKind.RESTORE, reason)
@@ -185,6 +190,8 @@ def decide_appeal(
     comment = _locked(appeal.comment_id)
     if not perms.can_moderate(moderator, comment.thread):
         raise NotAllowed(_("Only moderators of this unit can decide appeals."))
+    if comment.author_id == moderator.pk:
+        raise NotAllowed(_("Moderators do not decide about their own comments."))
     if appeal.hidden_by_id == moderator.pk:
         raise NotAllowed(
             _(

@@ -11,6 +11,14 @@ from deliberation.markdown import render_markdown
 from deliberation.members.models import Member
 
 from ..models import Comment
+from ..payloads import author_payload, public_comment_payload
+
+__all__ = [
+    "author_payload",
+    "comment_event_data",
+    "mentioned_members",
+    "render_comment",
+]
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.+-]{1,150})")
 
@@ -53,24 +61,7 @@ def render_comment(body: str, mentioned: list[Member]) -> str:
     return "".join(parts)
 
 
-def author_payload(member: Member) -> dict:
-    return {"id": member.pk, "username": member.username, "name": member.display_name}
-
-
 def comment_event_data(comment: Comment) -> dict:
-    """What every watcher may see of a comment (hidden/deleted text never leaves)."""
-    visible = not comment.hidden and comment.deleted is None
-    return {
-        "id": comment.pk,
-        "thread": comment.thread_id,
-        "parent": comment.parent_id,
-        "depth": comment.depth,
-        "author": author_payload(comment.author),
-        "stance": comment.stance,
-        "body_html": comment.body_html if visible else "",
-        "created": comment.created.isoformat(),
-        "edited": comment.edited.isoformat() if comment.edited else None,
-        "deleted": comment.deleted is not None,
-        "hidden": comment.hidden,
-        "reactions": comment.reaction_counts or {},
-    }
+    """What every watcher may see of a comment (hidden/deleted text never leaves);
+    the stored event keeps none of its text (`threads.append_thread_event`)."""
+    return public_comment_payload(comment)

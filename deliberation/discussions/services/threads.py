@@ -15,6 +15,7 @@ from deliberation.realtime.events import publish_on_commit, thread_group
 
 from .. import permissions as perms
 from ..models import Thread, ThreadEvent, ThreadKind
+from ..payloads import without_text
 
 
 def create_thread(
@@ -44,16 +45,22 @@ def append_thread_event(
     *, thread: Thread | int, type: str, object_id="", data: dict
 ) -> ThreadEvent:
     """Store the event with the next seq (the row update serialises writers) and
-    publish it after commit. Returns the stored event."""
+    publish it after commit. Returns the stored event.
+
+    The stored event keeps no comment text (`payloads.without_text`): the broadcast
+    carries the text watchers may see now, and a replay renders it from the comment
+    for the viewer (`replay.py`) — so hiding or deleting a comment takes its text off
+    every later replay, and deleting erases it from the database."""
     thread_id = thread if isinstance(thread, int) else thread.pk
     Thread.objects.filter(pk=thread_id).update(last_seq=F("last_seq") + 1)
     seq = Thread.objects.filter(pk=thread_id).values_list("last_seq", flat=True).get()
+    payload = json.loads(json.dumps(data, default=str))
     event = ThreadEvent.objects.create(
         thread_id=thread_id,
         seq=seq,
         type=type,
         object_id=str(object_id),
-        data=json.loads(json.dumps(data, default=str)),
+        data=without_text(payload),
     )
-    publish_on_commit(thread_group(thread_id), event.as_message())
+    publish_on_commit(thread_group(thread_id), event.as_message() | {"data": payload})
     return event
