@@ -30,8 +30,7 @@ VISIBLE = "Visible words"
 def _fresh_presence():
     from deliberation.realtime import presence
 
-    presence._memory.clear()
-    presence._clients.clear()
+    presence._nodes.clear()
     return
 
 
