@@ -1,16 +1,29 @@
 """How fast a member may post: `COMMENT_RATE` per `COMMENT_RATE_WINDOW`, counted
-in the cache (Redis in production, shared by all processes)."""
+in the cache (Redis in production, shared by all processes).
+
+When the cache fails (Redis down) the rule is counted in PostgreSQL instead — the
+member's comments of the last window — so the comment is still stored and the limit
+still holds for the whole site; the outage is logged."""
 
 from __future__ import annotations
 
+import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
+from deliberation.discussions.models import Comment
 from deliberation.errors import ServiceError
 from deliberation.members.models import Member
+
+logger = logging.getLogger(__name__)
+LOG_EVERY = 30.0  # seconds between two outage warnings of one process
+_last_logged = 0.0
 
 
 class RateLimited(ServiceError):
@@ -39,23 +52,62 @@ def comment_rate() -> tuple[int, int]:
 
 def check_comment_rate(member: Member) -> None:
     """At most COMMENT_RATE comments per member per COMMENT_RATE_WINDOW seconds,
-    counted in the cache (Redis in production, so all processes share it)."""
+    counted in the cache (Redis in production, so all processes share it), or in the
+    database while the cache is unreachable."""
     limit, window = comment_rate()
     now = time.time()
     key = f"comment-rate:{member.pk}:{int(now // window)}"
-    cache.add(key, 0, window + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window + 5)
-        count = 1
+        cache.add(key, 0, window + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, window + 5)
+            count = 1
+    except RedisError as exc:
+        _log_outage(exc)
+        return _check_in_database(member, limit, window)
     if count > limit:
-        wait = int(window - now % window) + 1
-        raise RateLimited(
-            _(
-                "You are posting too fast: at most %(limit)d comments per %(window)d "
-                "seconds. Try again in %(wait)d seconds."
-            )
-            % {"limit": limit, "window": window, "wait": wait},
-            wait=wait,
+        _refuse(limit, window, int(window - now % window) + 1)
+
+
+def _check_in_database(member: Member, limit: int, window: int) -> None:
+    """The same rule over the member's stored comments of the last `window` seconds
+    (a sliding window; two requests at the same instant may both pass)."""
+    now = timezone.now()
+    recent = list(
+        Comment.objects.filter(
+            author=member, created__gt=now - timedelta(seconds=window)
         )
+        .order_by("-created")
+        .values_list("created", flat=True)[:limit]
+    )
+    if len(recent) >= limit:
+        oldest = recent[-1]
+        wait = int((oldest + timedelta(seconds=window) - now).total_seconds()) + 1
+        _refuse(limit, window, max(wait, 1))
+
+
+def _refuse(limit: int, window: int, wait: int) -> None:
+    raise RateLimited(
+        _(
+            "You are posting too fast: at most %(limit)d comments per %(window)d "
+            "seconds. Try again in %(wait)d seconds."
+        )
+        % {"limit": limit, "window": window, "wait": wait},
+        wait=wait,
+    )
+
+
+def _log_outage(exc: Exception) -> None:
+    global _last_logged
+    if time.monotonic() - _last_logged < LOG_EVERY:
+        return
+    _last_logged = time.monotonic()
+    logger.warning(
+        _(
+            "The cache is unreachable (%(error)s): comment rate limits are counted "
+            "in the database until it answers again."
+        ),
+        {"error": exc},
+    )
