@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.errors import NotFound
 from deliberation.members.models import Unit
+from deliberation.members.viewer import Viewer, signed_in
 from deliberation.notifications.models import Follow
 
 from .models import (
@@ -71,7 +72,7 @@ def _poll_subquery() -> Subquery:
     )
 
 
-def base_queryset(*, viewer) -> QuerySet:
+def base_queryset(*, viewer: Viewer) -> QuerySet:
     qs = (
         Proposal.objects.visible_to(viewer)
         .defer("search_vector")  # large, and only PostgreSQL reads it
@@ -79,7 +80,7 @@ def base_queryset(*, viewer) -> QuerySet:
         .prefetch_related("topics", _authors_prefetch())
         .annotate(poll_id=_poll_subquery())
     )
-    if getattr(viewer, "is_authenticated", False):
+    if signed_in(viewer):
         qs = qs.annotate(
             viewer_supports=Exists(
                 Support.objects.filter(proposal=OuterRef("pk"), member=viewer)
@@ -95,7 +96,7 @@ def base_queryset(*, viewer) -> QuerySet:
 
 def list_proposals(
     *,
-    viewer,
+    viewer: Viewer,
     state: str | None = None,
     unit: int | None = None,
     topic: int | None = None,
@@ -144,7 +145,7 @@ def list_proposals(
     return qs.order_by(*ORDERINGS[ordering or "newest"])
 
 
-def get_proposal(*, viewer, pk: int) -> Proposal:
+def get_proposal(*, viewer: Viewer, pk: int) -> Proposal:
     """One proposal for its page or API detail (raises Proposal.DoesNotExist)."""
     return (
         base_queryset(viewer=viewer)
@@ -164,7 +165,7 @@ def get_proposal(*, viewer, pk: int) -> Proposal:
     )
 
 
-def get_visible_proposal(*, viewer, pk: int) -> Proposal:
+def get_visible_proposal(*, viewer: Viewer, pk: int) -> Proposal:
     """`get_proposal`, or 404 "No such proposal." — the one lookup of the proposal
     page and the API (a draft is invisible to all but its authors)."""
     try:
@@ -173,7 +174,7 @@ def get_visible_proposal(*, viewer, pk: int) -> Proposal:
         raise NotFound(_("No such proposal.")) from exc
 
 
-def similar_proposals(*, viewer, text: str, limit: int = 5) -> list[Proposal]:
+def similar_proposals(*, viewer: Viewer, text: str, limit: int = 5) -> list[Proposal]:
     """Proposals that look like what the member is writing, so they can join forces."""
     text = (text or "").replace("\x00", "").strip()
     if len(text) < 3:
@@ -212,9 +213,11 @@ def revisions_of(proposal: Proposal) -> QuerySet:
     )
 
 
-def amendments_of(proposal: Proposal, *, viewer=None) -> QuerySet:
+def amendments_of(
+    proposal: Proposal, *, viewer: Viewer | None = None
+) -> QuerySet[Amendment]:
     qs = Amendment.objects.filter(proposal=proposal).select_related("author", "thread")
-    if getattr(viewer, "is_authenticated", False):
+    if signed_in(viewer):
         from .models import AmendmentSupport
 
         qs = qs.annotate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from deliberation.members.viewer import Viewer, signed_in
 from proposals.models import Proposal
 
 from .answers import decode, specs_of
@@ -39,13 +40,13 @@ def _proposals_prefetch() -> Prefetch:
     )
 
 
-def base_queryset(*, viewer) -> QuerySet:
+def base_queryset(*, viewer: Viewer) -> QuerySet:
     qs = (
         Poll.objects.select_related("unit", "result")
         .defer("seal_salt")
         .annotate(participation_count=Count("participations", distinct=True))
     )
-    if getattr(viewer, "is_authenticated", False):
+    if signed_in(viewer):
         qs = qs.annotate(
             viewer_has_voted=Exists(
                 Participation.objects.filter(poll=OuterRef("pk"), member=viewer)
@@ -59,7 +60,7 @@ def base_queryset(*, viewer) -> QuerySet:
 
 def list_polls(
     *,
-    viewer,
+    viewer: Viewer,
     state: str | None = None,
     unit: int | None = None,
     proposal: int | None = None,
@@ -80,7 +81,7 @@ def list_polls(
     return qs.order_by("-opens", "-id")
 
 
-def get_poll(*, viewer, pk: int) -> Poll:
+def get_poll(*, viewer: Viewer, pk: int) -> Poll:
     """One poll with its questions and options (raises Poll.DoesNotExist)."""
     return (
         base_queryset(viewer=viewer)
@@ -149,8 +150,8 @@ def open_tally_inputs(poll: Poll) -> list[TallyInput]:
     ]
 
 
-def has_voted(poll: Poll, member) -> bool:
-    if not getattr(member, "is_authenticated", False):
+def has_voted(poll: Poll, member: Viewer | None) -> bool:
+    if not signed_in(member):
         return False
     return Participation.objects.filter(poll=poll, member=member).exists()
 

@@ -8,12 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from deliberation.errors import NotAllowed
+from deliberation.members.models import Member
 
 from .models import Follow, FollowTarget
 from .targets import followable
 
 
-def _check_target(*, member, target_kind: str, target_id: int) -> None:
+def _check_target(*, member: Member, target_kind: str, target_id: int) -> None:
     if target_kind not in FollowTarget.values:
         raise ValidationError(
             {
@@ -31,7 +32,7 @@ def _check_target(*, member, target_kind: str, target_id: int) -> None:
         raise NotAllowed(_("You cannot follow yourself."))
 
 
-def follow(*, member, target_kind: str, target_id: int) -> tuple[Follow, bool]:
+def follow(*, member: Member, target_kind: str, target_id: int) -> tuple[Follow, bool]:
     """Idempotent: following twice keeps one follow. Returns (follow, created)."""
     _check_target(member=member, target_kind=target_kind, target_id=target_id)
     try:
@@ -45,7 +46,7 @@ def follow(*, member, target_kind: str, target_id: int) -> tuple[Follow, bool]:
         ), False
 
 
-def unfollow(*, member, target_kind: str, target_id: int) -> bool:
+def unfollow(*, member: Member, target_kind: str, target_id: int) -> bool:
     deleted, _n = Follow.objects.filter(
         member=member, target_kind=target_kind, target_id=target_id
     ).delete()

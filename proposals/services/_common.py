@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.discussions.services import append_thread_event
 from deliberation.errors import Conflict, NotAllowed
+from deliberation.members.models import Member
 from deliberation.notifications.models import Follow, FollowTarget
 
 from .. import hooks, permissions
@@ -72,14 +73,14 @@ def clean_text(
     return title, body, clauses
 
 
-def _follow(member, proposal: Proposal) -> None:
+def _follow(member: Member, proposal: Proposal) -> None:
     """Authors follow their proposal (notifications); idempotent."""
     Follow.objects.get_or_create(
         member=member, target_kind=FollowTarget.PROPOSAL, target_id=proposal.pk
     )
 
 
-def _require_author(actor, proposal: Proposal) -> None:
+def _require_author(actor: Member, proposal: Proposal) -> None:
     if not permissions.is_author(actor, proposal):
         raise NotAllowed(_("Only the proposal's authors may do this."))
 
@@ -97,7 +98,7 @@ def _transition(
     *,
     at: datetime,
     cause: str,
-    actor=None,
+    actor: Member | None = None,
     phase_ends: datetime | None = None,
 ) -> None:
     """Move a locked proposal; record the change; push `proposal.state_changed`."""
@@ -110,7 +111,7 @@ def _transition(
                 to_state=to,
                 at=at,
                 cause=cause,
-                actor=actor if getattr(actor, "pk", None) else None,
+                actor=actor if actor is not None and actor.pk else None,
             )
     except IntegrityError as exc:
         raise Conflict(
@@ -145,7 +146,11 @@ def _transition(
 
 
 def _write_revision(
-    proposal: Proposal, *, actor, note: str = "", amendment: Amendment | None = None
+    proposal: Proposal,
+    *,
+    actor: Member | None,
+    note: str = "",
+    amendment: Amendment | None = None,
 ) -> Revision:
     return Revision.objects.create(
         proposal=proposal,
@@ -153,7 +158,7 @@ def _write_revision(
         title=proposal.title,
         body=proposal.body,
         clauses=list(proposal.clauses),
-        author=actor if getattr(actor, "pk", None) else None,
+        author=actor if actor is not None and actor.pk else None,
         note=note[:300],
         amendment=amendment,
     )

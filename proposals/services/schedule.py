@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.errors import Conflict
+from deliberation.members.models import Member
 
 from ..models import Amendment, AmendmentState, Cause, Proposal, State
 from ..selectors import policy_for_unit
@@ -90,7 +91,11 @@ def advance_due_proposals(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def record_vote_outcome(
-    *, proposal: Proposal, adopted: bool, at: datetime | None = None, actor=None
+    *,
+    proposal: Proposal,
+    adopted: bool,
+    at: datetime | None = None,
+    actor: Member | None = None,
 ) -> Proposal:
     """voting → adopted | rejected. Called by the voting area when it has the result;
     the schedule never ends a vote by itself."""
