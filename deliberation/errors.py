@@ -22,6 +22,13 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class Unprocessable(ServiceError):
+    """Well-formed but not acceptable (422), e.g. an idempotency key reused with a
+    different request."""
+
+    code = "unprocessable"
+
+
 class NotAllowed(PermissionDenied):
     """The actor may not do this (403)."""
 

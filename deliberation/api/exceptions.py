@@ -7,7 +7,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from deliberation.errors import Conflict, NotFound, ServiceError
+from deliberation.errors import Conflict, NotFound, ServiceError, Unprocessable
 
 
 def exception_handler(exc, context):
@@ -19,6 +19,11 @@ def exception_handler(exc, context):
     elif isinstance(exc, Conflict):
         return Response(
             {"detail": str(exc), "code": exc.code}, status=status.HTTP_409_CONFLICT
+        )
+    elif isinstance(exc, Unprocessable):
+        return Response(
+            {"detail": str(exc), "code": exc.code},
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
     elif isinstance(exc, ServiceError):
         return Response(

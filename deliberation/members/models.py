@@ -177,6 +177,9 @@ class SubmissionKey(models.Model):
     key = models.CharField(max_length=64)
     target = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64, blank=True)
+    # SHA-256 of the API request (method, path, body) that claimed the key; empty for
+    # the pages' form keys. A replay with another request is refused (422).
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -95,9 +95,46 @@ def test_a_key_reused_for_another_kind_of_thing_is_refused(api, tree, thread):
         format="json",
         HTTP_IDEMPOTENCY_KEY=KEY,
     )
-    assert resp.status_code == 409
+    assert resp.status_code == 422
     assert resp.json()["code"] == "key_reused"
     assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_key_reused_with_another_body_or_endpoint_is_422(api, tree, thread):
+    url = f"/api/v1/threads/{thread.pk}/comments/"
+    first = api.post(
+        url,
+        {"body": "Första", "stance": "for"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=KEY,
+    )
+    assert first.status_code == 201
+    other_body = api.post(
+        url, {"body": "Andra", "stance": "for"}, format="json", HTTP_IDEMPOTENCY_KEY=KEY
+    )
+    assert other_body.status_code == 422
+    assert other_body.json()["code"] == "key_reused"
+    other_thread = create_thread(
+        title="Annan", unit=tree["branch"], actor=thread.created_by
+    )
+    elsewhere = api.post(
+        f"/api/v1/threads/{other_thread.pk}/comments/",
+        {"body": "Första", "stance": "for"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=KEY,
+    )
+    assert elsewhere.status_code == 422
+    # the same request again still replays (key order in the JSON does not matter)
+    again = api.post(
+        url,
+        {"stance": "for", "body": "Första"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY=KEY,
+    )
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert Comment.objects.filter(body="Andra").count() == 0
 
 
 @pytest.mark.django_db
