@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from rest_framework.request import Request
 
 from deliberation.errors import Unprocessable
 from deliberation.members.models import Member, SubmissionKey
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-    from rest_framework.request import Request
 
 T = TypeVar("T", bound=models.Model)
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -65,7 +65,7 @@ def request_key(request: HttpRequest | Request) -> str:
         if not _VALID.match(header):
             return ""
         key = RequestKey(header)
-        if hasattr(request, "data"):  # a DRF request
+        if isinstance(request, Request):  # the API (pages send form keys)
             key.fingerprint = fingerprint_of(request)
         return key
     form_key = (request.POST.get(FORM_FIELD, "") or "").strip()
