@@ -6,49 +6,52 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from deliberation.discussions.models import Thread
+from deliberation.members.models import Unit
 from deliberation.members.permissions import has_role, is_member_of
+from deliberation.members.viewer import Viewer, signed_in
 
-from .models import ProposalAuthor
+from .models import Proposal, ProposalAuthor
 
 
-def _authorships(member, proposal) -> dict[int, bool]:
+def _authorships(proposal: Proposal) -> dict[int, bool]:
     """member id → accepted, cached on the proposal for one request."""
-    cache = getattr(proposal, "_authorship_cache", None)
+    cache: dict[int, bool] | None = proposal.__dict__.get("_authorship_cache")
     if cache is None:
         cache = {
             a.member_id: a.accepted_at is not None for a in proposal.authorships.all()
         }
-        proposal._authorship_cache = cache
+        proposal.__dict__["_authorship_cache"] = cache
     return cache
 
 
-def is_author(member, proposal) -> bool:
-    if not getattr(member, "is_authenticated", False):
+def is_author(member: Viewer | None, proposal: Proposal) -> bool:
+    if not signed_in(member):
         return False
-    return _authorships(member, proposal).get(member.pk, False)
+    return _authorships(proposal).get(member.pk, False)
 
 
-def is_invited_coauthor(member, proposal) -> bool:
-    if not getattr(member, "is_authenticated", False):
+def is_invited_coauthor(member: Viewer | None, proposal: Proposal) -> bool:
+    if not signed_in(member):
         return False
-    return _authorships(member, proposal).get(member.pk) is False
+    return _authorships(proposal).get(member.pk) is False
 
 
-def can_read_proposal(member, proposal) -> bool:
+def can_read_proposal(member: Viewer | None, proposal: Proposal) -> bool:
     """Published: every signed-in member (anonymous visitors get the public teaser
     page only). Unpublished (a draft, or a draft withdrawn before publication): its
     authors and invited co-authors, nobody else — not moderators, not admins."""
-    if not getattr(member, "is_authenticated", False):
+    if not signed_in(member):
         return False
     if proposal.is_published:
         return True
-    return member.pk in _authorships(member, proposal)
+    return member.pk in _authorships(proposal)
 
 
-def readable_proposals_q(member, prefix: str = "") -> Q:
+def readable_proposals_q(member: Viewer | None, prefix: str = "") -> Q:
     """`can_read_proposal` as a filter over rows reaching a proposal by `prefix`."""
     published = Q(**{f"{prefix}published_at__isnull": False})
-    if not getattr(member, "is_authenticated", False):
+    if not signed_in(member):
         return published
     own = ProposalAuthor.objects.filter(member=member).values("proposal_id")
     return published | Q(**{f"{prefix}pk__in": own})
@@ -57,45 +60,45 @@ def readable_proposals_q(member, prefix: str = "") -> Q:
 # --- thread subjects (registered with discussions in ProposalsConfig.ready) ----------
 
 
-def can_read_proposal_thread(member, thread) -> bool:
+def can_read_proposal_thread(member: Viewer | None, thread: Thread) -> bool:
     proposal = getattr(thread, "proposal", None)
     return proposal is not None and can_read_proposal(member, proposal)
 
 
-def is_public_proposal_thread(thread) -> bool:
+def is_public_proposal_thread(thread: Thread) -> bool:
     proposal = getattr(thread, "proposal", None)
     return proposal is not None and proposal.is_published
 
 
-def is_public_amendment_thread(thread) -> bool:
+def is_public_amendment_thread(thread: Thread) -> bool:
     amendment = getattr(thread, "amendment", None)
     return amendment is not None and amendment.proposal.is_published
 
 
-def readable_proposal_threads(member) -> Q:
+def readable_proposal_threads(member: Viewer | None) -> Q:
     return readable_proposals_q(member, "proposal__")
 
 
-def can_read_amendment_thread(member, thread) -> bool:
+def can_read_amendment_thread(member: Viewer | None, thread: Thread) -> bool:
     amendment = getattr(thread, "amendment", None)
     return amendment is not None and can_read_proposal(member, amendment.proposal)
 
 
-def readable_amendment_threads(member) -> Q:
+def readable_amendment_threads(member: Viewer | None) -> Q:
     return readable_proposals_q(member, "amendment__proposal__")
 
 
-def can_propose_in(member, unit) -> bool:
+def can_propose_in(member: Viewer | None, unit: Unit) -> bool:
     return is_member_of(member, unit)
 
 
-def can_support(member, proposal) -> bool:
+def can_support(member: Viewer | None, proposal: Proposal) -> bool:
     return is_member_of(member, proposal.unit)
 
 
-def can_edit_proposal(member, proposal) -> bool:
+def can_edit_proposal(member: Viewer | None, proposal: Proposal) -> bool:
     return is_author(member, proposal) and proposal.is_editable
 
 
-def can_edit_policy(member, unit) -> bool:
+def can_edit_policy(member: Viewer | None, unit: Unit) -> bool:
     return getattr(member, "is_superuser", False) or has_role(member, unit, "admin")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -79,7 +81,7 @@ def post_comment(
     return comment
 
 
-def readers(members, thread: Thread, *, but) -> list:
+def readers(members: Iterable[Member], thread: Thread, *, but: Member) -> list[Member]:
     """The mentioned members who may read the thread (a mention in a draft's thread
     must not tell anyone else about it), without the writer."""
     return [m for m in members if m.pk != but.pk and perms.can_read_thread(m, thread)]
