@@ -7,7 +7,12 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from deliberation.celery import add_beat_entry
+
+        # The default policy exists once the tables do (and again after a test flush).
+        post_migrate.connect(_ensure_default_policy, sender=self)
 
         add_beat_entry("proposals-advance-schedule", "proposals.advance_schedule", 60.0)
 
@@ -36,3 +41,9 @@ class ProposalsConfig(AppConfig):
             can_follow=permissions.can_read_proposal,
         )
         register_follow_target("topic", model="proposals.Topic")
+
+
+def _ensure_default_policy(*, using: str = "default", **kwargs) -> None:
+    from .services import ensure_default_policy
+
+    ensure_default_policy(using=using)

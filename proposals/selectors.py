@@ -36,10 +36,11 @@ ORDERINGS: dict[str, tuple[str | OrderBy, str]] = {
 
 
 def default_policy() -> Policy:
+    """The stored default policy. It is created after every `migrate`
+    (`services.ensure_default_policy`, from ProposalsConfig); should it be missing,
+    an unsaved one with the model's defaults answers, so a read never writes."""
     policy = Policy.objects.filter(is_default=True).first()
-    if policy is None:
-        policy, _ = Policy.objects.get_or_create(is_default=True, unit=None)
-    return policy
+    return policy if policy is not None else Policy(is_default=True, unit=None)
 
 
 def policy_for_unit(unit: Unit) -> Policy:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,3 +131,34 @@ def end_role(
         data={"member": assignment.member_id, "role": assignment.role},
     )
     return assignment
+
+
+LANGUAGES = ("sv", "en")
+
+
+def update_profile(
+    *, member: Member, full_name: str | None = None, language: str | None = None
+) -> Member:
+    """A member changes their own name or language (the settings page and
+    `PATCH /api/v1/me/`). The e-mail address is not changed here: it is the sign-in
+    name and where invitations and password resets go, so it comes from the
+    membership roll (`import_members`) or an administrator, never from a session
+    alone. `language` "" follows the browser."""
+    errors: dict[str, list[str]] = {}
+    fields = []
+    if full_name is not None:
+        full_name = full_name.strip()
+        if len(full_name) > 200:
+            errors["full_name"] = [_("The name can be at most 200 characters.")]
+        member.full_name = full_name
+        fields.append("full_name")
+    if language is not None:
+        if language not in ("", *LANGUAGES):
+            errors["language"] = [_("Choose Svenska, English or the browser's.")]
+        member.language = language
+        fields.append("language")
+    if errors:
+        raise ValidationError(errors)
+    if fields:
+        member.save(update_fields=fields)
+    return member

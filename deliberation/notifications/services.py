@@ -51,3 +51,10 @@ def unfollow(*, member: Member, target_kind: str, target_id: int) -> bool:
         member=member, target_kind=target_kind, target_id=target_id
     ).delete()
     return bool(deleted)
+
+
+def remove_follow(*, member, follow_id: int) -> bool:
+    """Delete one of the member's own follows by its id; False when the member has
+    no follow with that id (someone else's answers the same as a missing one)."""
+    deleted, _n = Follow.objects.filter(pk=follow_id, member=member).delete()
+    return bool(deleted)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from deliberation.members import login_limits
 from deliberation.members.forms import SignInForm
 from deliberation.members.invitations import invitation_token
-from deliberation.members.models import Member
 from deliberation.members.selectors import memberships_of, roles_of
+from deliberation.members.services import update_profile
+from deliberation.members.viewer import member_of
 
 
 class RateLimitedLoginView(auth_views.LoginView):
@@ -68,7 +69,13 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         return super().form_valid(form)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.Form):
+    """Name and language; the e-mail address is shown, not changed (see
+    `update_profile`)."""
+
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"), max_length=200, required=False
+    )
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
         choices=[
@@ -79,16 +86,16 @@ class ProfileForm(forms.ModelForm):
         required=False,
     )
 
-    class Meta:
-        model = Member
-        fields = ["full_name", "email", "language"]
-
 
 @login_required
 def settings_page(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    member = member_of(request)
+    form = ProfileForm(
+        request.POST or None,
+        initial={"full_name": member.full_name, "language": member.language},
+    )
     if request.method == "POST" and form.is_valid():
-        member = form.save()
+        member = update_profile(member=member, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         response = redirect("settings")
         if member.language:

@@ -323,7 +323,6 @@ class PolicyListView(generics.ListAPIView):
     pagination_class = LargePageNumberPagination
 
     def get_queryset(self):
-        selectors.default_policy()
         return Policy.objects.select_related("unit").order_by(
             "-is_default", "unit__path"
         )

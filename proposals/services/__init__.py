@@ -39,7 +39,7 @@ from .authoring import (
     withdraw_proposal,
 )
 from .locks import lock_amendment, lock_proposal
-from .policies import POLICY_FIELDS, set_unit_policy
+from .policies import POLICY_FIELDS, ensure_default_policy, set_unit_policy
 from .schedule import advance_due_proposals, record_vote_outcome
 from .support import support_proposal, withdraw_support
 
@@ -58,6 +58,7 @@ __all__ = [
     "create_amendment",
     "create_proposal",
     "decline_coauthorship",
+    "ensure_default_policy",
     "lock_amendment",
     "lock_proposal",
     "publish_proposal",

@@ -31,6 +31,7 @@ from ._common import (
     clean_text,
 )
 from .locks import lock_proposal
+from .policies import ensure_default_policy
 
 
 @transaction.atomic
@@ -150,6 +151,8 @@ def publish_proposal(*, proposal: Proposal, actor: Member) -> Proposal:
         )
         return proposal
     policy = policy_for_unit(proposal.unit)
+    if policy.pk is None:  # no default stored yet: the proposal keeps a real row
+        policy = ensure_default_policy()
     eligible = subtree_member_count(proposal.unit)
     proposal.policy = policy
     proposal.eligible_count = eligible

@@ -14,6 +14,17 @@ from .. import permissions
 from ..models import Policy
 from ..selectors import policy_for_unit
 
+
+def ensure_default_policy(*, using: str = "default") -> Policy:
+    """The default policy row, created when missing (after `migrate`, and when a
+    proposal is published and none is stored). The database keeps it unique
+    (`one_default_policy`); get_or_create re-reads on a race."""
+    policy, _created = Policy.objects.using(using).get_or_create(
+        is_default=True, unit=None
+    )
+    return policy
+
+
 POLICY_FIELDS = [
     "admission_quorum",
     "support_days",

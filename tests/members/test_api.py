@@ -56,6 +56,32 @@ def test_token_missing_fields_names_them(anon_client, db):
     assert set(resp.json()) >= {"username", "password"}
 
 
+def test_me_patch_saves_name_and_language_but_never_the_email(api, member):
+    old_email = member.email
+    resp = api.patch(
+        "/api/v1/me/",
+        {"full_name": "  Ny Namn ", "language": "sv", "email": "evil@example.org"},
+        format="json",
+    )
+    assert resp.status_code == 200
+    assert resp.json()["full_name"] == "Ny Namn"
+    assert resp.json()["email"] == old_email
+    member.refresh_from_db()
+    assert (member.full_name, member.language, member.email) == (
+        "Ny Namn",
+        "sv",
+        old_email,
+    )
+
+
+def test_me_patch_refuses_an_unknown_language(api, member):
+    resp = api.patch("/api/v1/me/", {"language": "xx"}, format="json")
+    assert resp.status_code == 400
+    assert "language" in resp.json()
+    member.refresh_from_db()
+    assert member.language == ""
+
+
 def test_me_requires_authentication(anon_client, db):
     assert anon_client.get("/api/v1/me/").status_code == 401
 

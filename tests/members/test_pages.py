@@ -112,10 +112,24 @@ def test_settings_page_requires_sign_in_and_saves_language(client, member, passw
     member.refresh_from_db()
     assert member.full_name == "Ny Namn"
     assert member.language == "sv"
-    resp = client.post(
-        "/settings/", {"full_name": "x", "email": "not-an-email", "language": "sv"}
-    )
+    resp = client.post("/settings/", {"full_name": "x", "language": "xx"})
     assert resp.status_code == 400
+    member.refresh_from_db()
+    assert member.full_name == "Ny Namn"
+
+
+def test_settings_page_shows_the_email_but_does_not_change_it(client, member, password):
+    client.login(username=member.username, password=password)
+    old_email = member.email
+    assert old_email in client.get("/settings/").content.decode()
+    resp = client.post(
+        "/settings/",
+        {"full_name": "Ny Namn", "email": "evil@example.org", "language": ""},
+    )
+    assert resp.status_code == 302
+    member.refresh_from_db()
+    assert member.email == old_email
+    assert member.full_name == "Ny Namn"
 
 
 def test_unit_pages_have_fixed_query_counts(client, tree, django_assert_num_queries):

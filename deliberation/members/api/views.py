@@ -15,7 +15,8 @@ from deliberation.members.selectors import (
     list_units,
     subtree_member_counts,
 )
-from deliberation.members.services import end_role, grant_role
+from deliberation.members.services import end_role, grant_role, update_profile
+from deliberation.members.viewer import member_of
 
 from .serializers import (
     MeSerializer,
@@ -78,6 +79,12 @@ class MeView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         return self.request.user
+
+    def perform_update(self, serializer):
+        # Through the service, like the settings page (the serializer only parses).
+        serializer.instance = update_profile(
+            member=member_of(self.request), **serializer.validated_data
+        )
 
 
 class UnitListView(generics.ListAPIView):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -93,6 +93,6 @@ class FollowListView(generics.ListCreateAPIView):
 class FollowDetailView(APIView):
     @extend_schema(responses={204: None}, operation_id="follows_destroy_by_id")
     def delete(self, request, pk: int):
-        follow = get_object_or_404(Follow, pk=pk, member=request.user)
-        follow.delete()
+        if not services.remove_follow(member=member_of(request), follow_id=pk):
+            raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
