@@ -146,19 +146,31 @@ class _Redis:
 
 
 local = _Local()
+RETRY_REDIS_AFTER = 5.0  # seconds on the local counters after a Redis error
+_redis_down_until = 0.0
 
 
 def _call(method: str, *args):
+    global _redis_down_until
     backend = caches["default"]
-    if isinstance(backend, RedisCache):
+    if isinstance(backend, RedisCache) and time.monotonic() >= _redis_down_until:
         try:
             return getattr(_Redis(backend), method)(*args)
         except RedisError as exc:
+            # Not every call waits for a dead Redis: try it again in a few seconds.
+            _redis_down_until = time.monotonic() + RETRY_REDIS_AFTER
             log.warning(
                 _("The cache is unreachable (%(error)s): limits hold per process."),
                 {"error": exc},
             )
     return getattr(local, method)(*args)
+
+
+def reset() -> None:
+    """Forget the in-process counters and any remembered outage (tests)."""
+    global _redis_down_until
+    _redis_down_until = 0.0
+    local.reset()
 
 
 def hit(key: str, *, window: int) -> Count:
