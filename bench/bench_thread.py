@@ -1,39 +1,31 @@
-"""Benchmark: the first page of a thread with 5,000 comments.
+"""Benchmark: the first page of a thread with 5,000 comments, through gunicorn over
+real HTTP (the production profile: DEBUG off, PostgreSQL, Redis).
 
-Creates a throw-away test database (PostgreSQL when DATABASE_URL is set, else SQLite),
-a thread of 5,000 comments (1,000 top-level comments with 4 replies each, reactions,
-a few hidden and deleted), then renders the thread page (/threads/{id}/) and the
-comments API (/api/v1/threads/{id}/comments/) in-process with Django's test client:
-prints the median and p90 time and the number of SQL queries. The test database is
-dropped at the end.
+Creates its own database `torget_bench_thread`, a thread of 5,000 comments (1,000
+top-level comments with 4 replies each, reactions, a few hidden and deleted), starts one
+gunicorn worker and times the thread page (/threads/{id}/), the arguments view and the
+comments API, each request right after one of `/bench/hello/` (a bare Django JSON view
+in the same worker): median, p90 and the ratio to hello. SQL queries are counted
+in-process. Exits 1 when a figure misses its target.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget \
-        .venv/bin/python bench/bench_thread.py
-"""
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/torget .venv/bin/python bench/bench_thread.py
+"""  # noqa: E501
 
 from __future__ import annotations
 
-import os
 import random
-import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "deliberation.settings")
-os.environ.setdefault("TORGET_TESTING", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+import harness
 
 N_ROOTS, REPLIES, RUNS = 1000, 4, 30
+BENCH_DB = "torget_bench_thread"
+REDIS_DB = 14
 
 
 def build():
@@ -56,7 +48,7 @@ def build():
         )
     members = []
     for i in range(50):
-        m = Member.objects.create_user(username=f"bench{i}", password="x")
+        m = Member.objects.create(username=f"bench{i}", password="!")
         add_membership(member=m, unit=parent)
         members.append(m)
     thread = create_thread(
@@ -101,31 +93,35 @@ def build():
     return thread, members[1], n
 
 
-def measure(client, url):
-    for _ in range(3):
-        assert client.get(url).status_code == 200
-    times = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        resp = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert resp.status_code == 200
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    times.sort()
-    return (
-        statistics.median(times),
-        times[int(len(times) * 0.9)],
-        len(ctx.captured_queries),
-    )
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
 
 
 def main():
-    # No setup_test_environment(): it instruments every template render (the test
-    # client then copies the context for each include), which production never does.
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    import httpx
+    import redis
+
+    base = harness.base_database_url()
+    redis_url = harness.redis_url(REDIS_DB)
+    redis.Redis.from_url(redis_url).flushdb()
+    env = harness.production_env(
+        harness.create_database(base, BENCH_DB), redis_url, CACHE_PREFIX="benchthr"
+    )
+    harness.use_in_this_process(env)
+    gunicorn = None
     try:
+        from django.core.management import call_command
+        from django.db import connection, connections
+        from django.test import Client
+        from rest_framework.authtoken.models import Token
+
+        call_command("migrate", verbosity=0)
         t0 = time.perf_counter()
         thread, viewer, n = build()
         print(
@@ -134,21 +130,52 @@ def main():
         )
         client = Client()
         client.force_login(viewer)
-        for label, url in [
-            ("thread page  /threads/{id}/", f"/threads/{thread.pk}/"),
-            ("arguments    ?view=arguments", f"/threads/{thread.pk}/?view=arguments"),
+        token = Token.objects.create(user=viewer).key
+        rows = [
+            ("thread page  /threads/{id}/", f"/threads/{thread.pk}/", 100),
             (
-                "API comments /api/v1/threads/{id}/comments/",
-                f"/api/v1/threads/{thread.pk}/comments/",
+                "arguments    ?view=arguments",
+                f"/threads/{thread.pk}/?view=arguments",
+                100,
             ),
-        ]:
-            median, p90, queries = measure(client, url)
-            print(
-                f"{label:48s} median {median:6.1f} ms  p90 {p90:6.1f} ms  "
-                f"{queries} queries"
+            ("comments API", f"/api/v1/threads/{thread.pk}/comments/", 50),
+        ]
+        counts = {url: count_queries(client, url) for _l, url, _t in rows}
+        connections.close_all()
+        tmp = Path(tempfile.mkdtemp(prefix="bench-thread-"))
+        gunicorn = harness.start_gunicorn(env, tmp / "gunicorn.log")
+        http = httpx.Client(
+            base_url=gunicorn.url,
+            timeout=30,
+            headers={"Cookie": f"sessionid={client.cookies['sessionid'].value}"},
+        )
+        print(
+            f"Over HTTP through gunicorn (1 sync worker), {RUNS} requests per row; "
+            "ratio = median / median of /bench/hello/ in the same worker:"
+        )
+        report = harness.Report("bench_thread")
+        for label, url, target in rows:
+            api = "/api/" in url
+            if api:
+                http.headers["Authorization"] = f"Token {token}"
+            t = harness.time_http(http, url, RUNS, warm=3)
+            http.headers.pop("Authorization", None)
+            report.add(
+                label,
+                f"median {t.median:6.1f} ms  p90 {t.p90:6.1f}  {t.ratio:4.1f}× hello "
+                f"({t.hello:.1f} ms)  {counts[url]} queries",
+                t.median,
+                target,
             )
+        report.finish()
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if gunicorn is not None:
+            gunicorn.stop()
+        from django.db import connections
+
+        connections.close_all()
+        harness.drop_database(base, BENCH_DB)
+        redis.Redis.from_url(redis_url).flushdb()
 
 
 if __name__ == "__main__":

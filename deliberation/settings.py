@@ -65,6 +65,8 @@ DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# bench/ only: route /bench/hello/, the bare Django view the benchmarks compare with.
+BENCH_HELLO = env_bool("TORGET_BENCH_HELLO", False)
 DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "data")))
 
 INSTALLED_APPS = [

@@ -22,8 +22,17 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+
+def bench_hello(request):
+    """The bare Django JSON view bench/ compares each timing with (same middleware,
+    same server). Routed only when TORGET_BENCH_HELLO is on."""
+    return JsonResponse({"hello": "world"})
+
+
+if settings.BENCH_HELLO:
+    urlpatterns.insert(0, path("bench/hello/", bench_hello))
+
 handler404 = "frontend.views.errors.not_found"
 handler500 = "frontend.views.errors.server_error"
 handler403 = "frontend.views.errors.forbidden"
 handler400 = "frontend.views.errors.bad_request"
-_ = settings

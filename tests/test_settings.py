@@ -46,3 +46,7 @@ def test_production_starts_with_a_real_secret_and_secure_cookies():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]
+
+
+def test_the_bench_hello_route_is_off_unless_the_benchmarks_turn_it_on(client, db):
+    assert client.get("/bench/hello/").status_code == 404
