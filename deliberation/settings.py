@@ -164,6 +164,7 @@ AUTH_USER_MODEL = "members.Member"
 # --- Redis: channel layer and cache --------------------------------------------------
 REDIS_URL = env("REDIS_URL")
 REDIS_POOL_SIZE = int(env("REDIS_POOL_SIZE", "50") or 50)
+PRESENCE_POOL_SIZE = int(env("PRESENCE_POOL_SIZE", "10") or 10)
 if REDIS_URL:
     # The pub/sub layer delivers every message and recovers after a Redis restart
     # (DESIGN.md §4); clients resync by `seq` from the database whatever happens.
@@ -171,7 +172,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_POOL_SIZE}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": REDIS_POOL_SIZE,
+                        # an unreachable Redis fails fast (and is logged), never hangs
+                        "socket_connect_timeout": 2,
+                    }
+                ],
                 "prefix": env("CHANNEL_PREFIX", "torget"),
             },
         }
@@ -181,7 +189,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_PREFIX", "torget"),
-            "OPTIONS": {"max_connections": REDIS_POOL_SIZE},
+            "OPTIONS": {
+                "max_connections": REDIS_POOL_SIZE,
+                "socket_connect_timeout": 2,
+                "socket_timeout": 2,
+            },
         }
     }
 else:

@@ -71,3 +71,24 @@ def own_redis():
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis_settings(settings, own_redis):
+    """The cache and the channel layer on our own Redis (settings restored after);
+    returns the server, to stop and start."""
+    settings.REDIS_URL = own_redis.url()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": own_redis.url(),
+            "KEY_PREFIX": "outage",
+        }
+    }
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": own_redis.url()}], "prefix": "outage"},
+        }
+    }
+    return own_redis

@@ -5,15 +5,22 @@ counts only — never who voted or what (docs/voting.md, "Secrecy")."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from deliberation.discussions.services import append_thread_event
 
 from .models import Participation, Poll
 
 TURNOUT_INTERVAL = 1.0  # seconds
+
+logger = logging.getLogger(__name__)
 
 
 def event_threads(poll: Poll) -> list[int]:
@@ -48,7 +55,9 @@ def publish_turnout(poll_id: int) -> bool:
     poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None or poll.state != "open":
         return False
-    cache.set(f"voting:turnout:{poll_id}", 1, timeout=TURNOUT_INTERVAL)
+    # While the cache is down the throttle is off (announce_turnout logs it).
+    with contextlib.suppress(RedisError):
+        cache.set(f"voting:turnout:{poll_id}", 1, timeout=TURNOUT_INTERVAL)
     with transaction.atomic():
         push(poll, "poll.turnout_changed", turnout_payload(poll))
     return True
@@ -58,10 +67,29 @@ def announce_turnout(poll_id: int) -> None:
     """Called after a new participation commits. The first change in a second is
     pushed at once; later ones in the same second are folded into one trailing push
     a second later, so clients see at most one event a second and the last count."""
-    if cache.add(f"voting:turnout:{poll_id}", 1, timeout=TURNOUT_INTERVAL):
+    try:
+        first = cache.add(f"voting:turnout:{poll_id}", 1, timeout=TURNOUT_INTERVAL)
+        trailing = not first and cache.add(
+            f"voting:turnout-trailing:{poll_id}", 1, timeout=TURNOUT_INTERVAL
+        )
+    except RedisError as exc:
+        # The ballot is stored; without the cache every change is pushed (unthrottled).
+        logger.warning(
+            _("The cache is unreachable (%(error)s): turnout is pushed unthrottled."),
+            {"error": exc},
+        )
+        first, trailing = True, False
+    if first:
         publish_turnout(poll_id)
         return
-    if cache.add(f"voting:turnout-trailing:{poll_id}", 1, timeout=TURNOUT_INTERVAL):
+    if trailing:
         from .scheduling import run_later
 
-        run_later("voting.publish_turnout", [poll_id], delay=TURNOUT_INTERVAL)
+        try:
+            run_later("voting.publish_turnout", [poll_id], delay=TURNOUT_INTERVAL)
+        except Exception as exc:  # the broker is down: push now instead
+            logger.warning(
+                _("Could not hand the turnout push to a worker (%(error)s)."),
+                {"error": exc},
+            )
+            publish_turnout(poll_id)

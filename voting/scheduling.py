@@ -10,16 +10,20 @@ the next CLOSE_AHEAD seconds, and closes whatever is overdue.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deliberation import embedded_beat
 from deliberation.celery import app
 
 CLOSE_AHEAD = 120  # seconds
+
+logger = logging.getLogger(__name__)
 
 
 def eager() -> bool:
@@ -45,6 +49,13 @@ def schedule_close(poll_id: int, closes: datetime) -> bool:
     if (closes - timezone.now()).total_seconds() > CLOSE_AHEAD:
         return False
     key = f"voting:close-scheduled:{poll_id}:{closes.timestamp()}"
-    if not cache.add(key, 1, timeout=CLOSE_AHEAD * 2):
+    try:
+        if not cache.add(key, 1, timeout=CLOSE_AHEAD * 2):
+            return False
+        return run_later("voting.close_poll", [poll_id], eta=closes)
+    except Exception as exc:  # cache or broker down: the sweeper closes it on time
+        logger.warning(
+            _("Could not schedule the close of poll %(poll)s (%(error)s)."),
+            {"poll": poll_id, "error": exc},
+        )
         return False
-    return run_later("voting.close_poll", [poll_id], eta=closes)

@@ -18,35 +18,23 @@ from deliberation.discussions.models import Comment, ThreadEvent
 from deliberation.discussions.services import create_thread
 from proposals import services as proposal_services
 from tests.conftest import client_for
-from tests.redis_server import own_redis  # noqa: F401 (fixture)
+from tests.redis_server import own_redis, redis_settings  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def redis_settings(settings, own_redis):  # noqa: F811
-    """The cache and the channel layer on our own Redis (settings restored after)."""
-    settings.REDIS_URL = own_redis.url()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": own_redis.url(),
-            "KEY_PREFIX": "outage",
-        }
-    }
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{"address": own_redis.url()}], "prefix": "outage"},
-        }
-    }
+@pytest.fixture(autouse=True)
+def _rate(settings):
     settings.COMMENT_RATE = 4
     settings.COMMENT_RATE_WINDOW = 60
-    return own_redis
 
 
 def test_writes_succeed_while_redis_is_down_and_resume_is_exact(
-    redis_settings, tree, member, other_member, caplog
+    redis_settings,  # noqa: F811
+    tree,
+    member,
+    other_member,
+    caplog,
 ):
     redis = redis_settings
     thread = create_thread(title="Outage", unit=tree["branch"], actor=member)
