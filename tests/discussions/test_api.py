@@ -312,6 +312,13 @@ def test_hide_restore_appeal_flow(
         ).status_code
         == 403
     )
+    # one spelling only: the old aliases ("approve", "restore", …) are refused
+    for other in ({"outcome": "approve"}, {"decision": "granted"}, {}):
+        refused = api_for(moderator2).post(
+            f"/api/v1/appeals/{aid}/decide/", {**other, "reason": "Fair enough"}
+        )
+        assert refused.status_code == 400
+        assert "outcome" in refused.json()
     resp = api_for(moderator2).post(
         f"/api/v1/appeals/{aid}/decide/",
         {"outcome": "granted", "reason": "Fair enough"},

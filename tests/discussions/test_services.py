@@ -219,6 +219,26 @@ def test_rate_accepts_rate_strings(thread, member):
         services.post_comment(thread=thread, author=member, body="4")
 
 
+def test_a_session_without_end_or_title_takes_the_defaults(tree, facilitator):
+    starts = timezone.now() + timedelta(days=1)
+    session = services.schedule_live_session(
+        unit=tree["branch"],
+        facilitator=facilitator,
+        starts=starts,
+        agenda="  Budget 2027\nAnything else",
+    )
+    assert session.title == "Budget 2027"
+    assert session.ends == starts + timedelta(minutes=60)
+    longer = services.schedule_live_session(
+        unit=tree["branch"],
+        facilitator=facilitator,
+        starts=starts,
+        duration_minutes=90,
+    )
+    assert longer.title == "Live session"
+    assert longer.ends == starts + timedelta(minutes=90)
+
+
 def test_session_rules(tree, facilitator, member):
     now = timezone.now()
     with pytest.raises(NotAllowed):

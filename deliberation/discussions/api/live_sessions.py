@@ -62,7 +62,8 @@ class LiveSessionListView(generics.ListCreateAPIView):
             title=v["title"],
             agenda=v["agenda"],
             starts=v["starts"],
-            ends=v["ends"],
+            ends=v.get("ends"),
+            duration_minutes=v.get("duration_minutes"),
             thread=thread,
         )
         return Response(LiveSessionSerializer(session).data, status=201)

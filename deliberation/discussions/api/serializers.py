@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from deliberation.discussions.models import (
@@ -134,39 +135,19 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class DecideSerializer(serializers.Serializer):
-    ALIASES = {
-        "upheld": AppealOutcome.UPHELD,
-        "uphold": AppealOutcome.UPHELD,
-        "reject": AppealOutcome.UPHELD,
-        "rejected": AppealOutcome.UPHELD,
-        "deny": AppealOutcome.UPHELD,
-        "denied": AppealOutcome.UPHELD,
-        "keep": AppealOutcome.UPHELD,
-        "keep_hidden": AppealOutcome.UPHELD,
-        "approve": AppealOutcome.GRANTED,
-        "approved": AppealOutcome.GRANTED,
-        "unhide": AppealOutcome.GRANTED,
-        "granted": AppealOutcome.GRANTED,
-        "grant": AppealOutcome.GRANTED,
-        "accept": AppealOutcome.GRANTED,
-        "accepted": AppealOutcome.GRANTED,
-        "overturn": AppealOutcome.GRANTED,
-        "overturned": AppealOutcome.GRANTED,
-        "restore": AppealOutcome.GRANTED,
-        "restored": AppealOutcome.GRANTED,
-    }
-    outcome = serializers.CharField(required=False)
-    decision = serializers.CharField(required=False)
-    reason = serializers.CharField(max_length=1000)
+    """`{"outcome": "upheld" | "granted", "reason"}` — upheld: the comment stays
+    hidden; granted: it is restored. No other spelling is accepted."""
 
-    def validate(self, attrs):
-        raw = (attrs.get("outcome") or attrs.get("decision") or "").strip().lower()
-        if raw not in self.ALIASES:
-            raise serializers.ValidationError(
-                {"outcome": ["Choose “upheld” (stays hidden) or “granted” (restored)."]}
-            )
-        attrs["outcome"] = self.ALIASES[raw]
-        return attrs
+    outcome = serializers.ChoiceField(
+        choices=AppealOutcome.choices,
+        error_messages={
+            "invalid_choice": _(
+                "Choose “upheld” (stays hidden) or “granted” (restored)."
+            ),
+            "required": _("Choose “upheld” (stays hidden) or “granted” (restored)."),
+        },
+    )
+    reason = serializers.CharField(max_length=1000)
 
 
 class FlagSerializer(serializers.Serializer):
@@ -259,7 +240,8 @@ class LiveSessionSerializer(serializers.ModelSerializer):
 
 class LiveSessionInputSerializer(serializers.Serializer):
     """`starts`/`ends` (also accepted: `starts_at`/`ends_at`, `start`/`end`), or
-    `duration_minutes` (default 60); `title` defaults to the agenda's first line."""
+    `duration_minutes`; the defaults (an hour; the agenda's first line as the title)
+    are the service's (`schedule_live_session`)."""
 
     ALIASES = {
         "starts_at": "starts",
@@ -290,18 +272,6 @@ class LiveSessionInputSerializer(serializers.Serializer):
                 if not (k in self.ALIASES and self.ALIASES[k] in data)
             }
         return super().to_internal_value(data)
-
-    def validate(self, attrs):
-        from datetime import timedelta
-
-        if not attrs.get("title"):
-            first = (attrs.get("agenda") or "").strip().splitlines()
-            attrs["title"] = (first[0] if first else "Live session")[:200]
-        if not attrs.get("ends"):
-            attrs["ends"] = attrs["starts"] + timedelta(
-                minutes=attrs.get("duration_minutes") or 60
-            )
-        return attrs
 
 
 class MinutesSerializer(serializers.Serializer):

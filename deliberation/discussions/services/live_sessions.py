@@ -3,7 +3,7 @@ start once, and it is closed with minutes kept on the thread."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,20 +18,29 @@ from .. import permissions as perms
 from ..models import LiveSession, Thread
 from .threads import append_thread_event, create_thread
 
+DEFAULT_SESSION_MINUTES = 60
+
 
 def schedule_live_session(
     *,
     unit: Unit,
     facilitator: Member,
-    title: str,
+    title: str = "",
     starts: datetime,
-    ends: datetime,
+    ends: datetime | None = None,
+    duration_minutes: int | None = None,
     agenda: str = "",
     thread: Thread | None = None,
 ) -> LiveSession:
+    """Without a title the session takes the agenda's first line; without `ends` it
+    lasts `duration_minutes` (default DEFAULT_SESSION_MINUTES). Without a thread one
+    is opened for the session."""
     title = (title or "").strip()[:200]
     if not title:
-        raise ServiceError(_("A session needs a title."), code="title_required")
+        first = (agenda or "").strip().splitlines()
+        title = (first[0].strip() if first else "")[:200] or _("Live session")
+    if ends is None and starts is not None:
+        ends = starts + timedelta(minutes=duration_minutes or DEFAULT_SESSION_MINUTES)
     if not perms.can_run_live_session(facilitator, unit):
         raise NotAllowed(
             _("Only a facilitator of %(unit)s can schedule a session.")
