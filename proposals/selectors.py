@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -53,7 +55,7 @@ def policy_for_unit(unit: Unit) -> Policy:
     return default_policy()
 
 
-def _authors_prefetch():
+def _authors_prefetch() -> Prefetch:
     return Prefetch(
         "authorships",
         queryset=ProposalAuthor.objects.select_related("member").order_by(
@@ -106,7 +108,7 @@ def list_proposals(
     q: str | None = None,
     ordering: str | None = None,
     open_only: bool = False,
-    units=None,
+    units: Iterable[int] | None = None,
     subunits: bool = False,
 ) -> QuerySet:
     """The proposals a member finds (published ones and their own drafts), filtered;
@@ -229,7 +231,7 @@ def amendments_of(
     return qs
 
 
-def due_proposals(now=None) -> QuerySet:
+def due_proposals(now: datetime | None = None) -> QuerySet[Proposal]:
     return Proposal.objects.filter(
         state__in=[State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN],
         phase_ends__lte=now or timezone.now(),

@@ -3,6 +3,9 @@ tally's input for open polls (the seam for delegation), and the bulletin."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from deliberation.members.viewer import Viewer, signed_in
@@ -168,7 +171,7 @@ def bulletin_of(poll: Poll) -> QuerySet:
     )
 
 
-def bulletin_rows(poll: Poll, ballots) -> list[dict]:
+def bulletin_rows(poll: Poll, ballots: Iterable[BulletinBallot]) -> list[dict]:
     specs = specs_of(questions_of(poll))
     rows = []
     for b in ballots:
@@ -176,7 +179,7 @@ def bulletin_rows(poll: Poll, ballots) -> list[dict]:
             "receipt_hash": b.receipt_hash or None,
             "answers": decode(b.answers, specs),
         }
-        if b.voter_id:
+        if b.voter_id and b.voter is not None:
             row["voter"] = {
                 "id": b.voter_id,
                 "username": b.voter.username,
@@ -196,7 +199,7 @@ def open_ballots_of(poll: Poll) -> QuerySet:
     )
 
 
-def open_ballot_rows(poll: Poll, ballots) -> list[dict]:
+def open_ballot_rows(poll: Poll, ballots: Iterable[OpenBallot]) -> list[dict]:
     specs = specs_of(questions_of(poll))
     return [
         {
@@ -213,5 +216,5 @@ def open_ballot_rows(poll: Poll, ballots) -> list[dict]:
     ]
 
 
-def due_polls(now) -> QuerySet:
+def due_polls(now: datetime) -> QuerySet[Poll]:
     return Poll.objects.filter(state=PollState.OPEN, closes__lte=now)

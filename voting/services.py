@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from deliberation.discussions.models import Thread
 from deliberation.errors import Conflict, NotAllowed, ServiceError
 from deliberation.members.models import Member, Membership, Unit
-from proposals.models import Proposal
+from proposals.models import Policy, Proposal
 from proposals.models import State as ProposalState
 from proposals.selectors import amendments_to_vote, ballot_group, policy_for_unit
 
@@ -94,7 +94,7 @@ def _freeze_roll(poll: Poll, at: datetime) -> int:
     return len(entries)
 
 
-def _min_membership_days(policy) -> int:
+def _min_membership_days(policy: Policy) -> int:
     own = getattr(policy, "min_membership_days", None)
     return int(own or getattr(settings, "POLL_MIN_MEMBERSHIP_DAYS", 0) or 0)
 

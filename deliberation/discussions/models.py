@@ -122,8 +122,13 @@ class Comment(models.Model):
     reaction_counts = models.JSONField(default=dict, blank=True)
     reaction_total = models.PositiveIntegerField(default=0)
 
-    # Not stored, attached for display: the replies (selectors.thread_page) and the
-    # open flags a moderator sees (frontend thread pages).
+    # Not stored, attached for display: what this viewer sees
+    # (selectors.present_comments, attach_reactions), the replies (thread_page) and
+    # the open flags a moderator sees (frontend thread pages).
+    is_own: bool
+    can_see_text: bool
+    shown_html: str
+    reaction_list: list[tuple[str, str, int, bool]]
     children: "list[Comment]"
     open_flags: int
 

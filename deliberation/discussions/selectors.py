@@ -92,7 +92,9 @@ def my_reactions(
     )
 
 
-def present_comments(comments, viewer: Viewer, thread: Thread) -> None:
+def present_comments(
+    comments: Iterable[Comment], viewer: Viewer, thread: Thread
+) -> None:
     """Decide per comment what this viewer sees (`shown_html`, `can_see_text`) — hidden
     text only for its author and the unit's moderators; one role query at most."""
     moderator = perms.can_moderate(viewer, thread)  # cached on the viewer: one query
@@ -166,7 +168,9 @@ def thread_page(
     )
 
 
-def attach_reactions(comments, reacted) -> None:
+def attach_reactions(
+    comments: Iterable[Comment], reacted: set[tuple[int, str]]
+) -> None:
     """`c.reaction_list`: [(kind, label, count, mine)] for templates."""
     kinds = [(k, str(label)) for k, label in ReactionKind.choices]  # translate once
     for c in comments:
@@ -254,7 +258,7 @@ def open_flags_for(member: Viewer) -> list[Flag]:
     return list(open_flags_qs(member)[:200])
 
 
-def flag_counts(comment_ids) -> dict[int, int]:
+def flag_counts(comment_ids: Iterable[int]) -> dict[int, int]:
     """Open flags per comment (shown to moderators on the thread page)."""
     from django.db.models import Count
 

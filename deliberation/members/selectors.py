@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -7,7 +9,7 @@ from django.utils import timezone
 from .models import Member, Membership, RoleAssignment, Unit
 
 
-def current_roles(at=None) -> QuerySet:
+def current_roles(at: datetime | None = None) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current(at).select_related("member", "unit")
 
 

@@ -53,7 +53,7 @@ def unfollow(*, member: Member, target_kind: str, target_id: int) -> bool:
     return bool(deleted)
 
 
-def remove_follow(*, member, follow_id: int) -> bool:
+def remove_follow(*, member: Member, follow_id: int) -> bool:
     """Delete one of the member's own follows by its id; False when the member has
     no follow with that id (someone else's answers the same as a missing one)."""
     deleted, _n = Follow.objects.filter(pk=follow_id, member=member).delete()

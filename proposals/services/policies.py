@@ -40,7 +40,9 @@ POLICY_FIELDS = [
 
 
 @transaction.atomic
-def set_unit_policy(*, actor: Member, unit: Unit, reason: str = "", **values) -> Policy:
+def set_unit_policy(
+    *, actor: Member, unit: Unit, reason: str = "", **values: object
+) -> Policy:
     """Create or change a unit's own policy (administrators), logged in the audit log.
     Proposals already published keep the quorum they were given."""
     if not permissions.can_edit_policy(actor, unit):

@@ -39,7 +39,7 @@ def render_comment(body: str, mentioned: list[Member]) -> str:
     if not names:
         return html
 
-    def mark(match):
+    def mark(match: re.Match[str]) -> str:
         name = match.group(1).rstrip(".")
         if name not in names:
             return match.group(0)

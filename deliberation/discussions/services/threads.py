@@ -42,7 +42,7 @@ def open_thread(*, title: str, unit: Unit, actor: Member) -> Thread:
 
 @transaction.atomic
 def append_thread_event(
-    *, thread: Thread | int, type: str, object_id="", data: dict
+    *, thread: Thread | int, type: str, object_id: int | str = "", data: dict
 ) -> ThreadEvent:
     """Store the event with the next seq (the row update serialises writers) and
     publish it after commit. Returns the stored event.
