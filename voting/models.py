@@ -104,6 +104,7 @@ class Poll(models.Model):
     )
     created = models.DateTimeField(default=timezone.now, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
+    bulletin_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opens", "-id"]

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,10 +31,10 @@ from .answers import TOKEN_CHOICE, QuestionSpec
 from .models import Majority, QuestionKind
 
 
-@dataclass(frozen=True)
-class TallyInput:
+class TallyInput(NamedTuple):
     """One counted ballot. `voter` is None for a secret ballot; `weight` is 1 until
-    delegation (open polls) gives a trustee the weight of those who trust them."""
+    delegation (open polls) gives a trustee the weight of those who trust them.
+    (A named tuple: 100,000 of them are made at a close.)"""
 
     answers: str
     weight: int = 1

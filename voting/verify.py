@@ -30,7 +30,7 @@ def _comparable(questions: list[dict]) -> list[dict]:
 
 
 def verify_poll(poll: Poll) -> Verification:
-    if poll.state != PollState.CLOSED:
+    if poll.state != PollState.CLOSED or poll.bulletin_published_at is None:
         raise ValueError("open")
     result = Result.objects.get(poll=poll)
     rows = BulletinBallot.objects.filter(poll=poll).values_list("answers", "weight")

@@ -187,6 +187,11 @@ class BulletinView(APIView):
             response = paginator.get_paginated_response(rows)
             response.data["provisional"] = True
             return response
+        if poll.bulletin_published_at is None:
+            raise Conflict(
+                _("The votes are counted; the bulletin is being published."),
+                code="publishing",
+            )
         ballots = (
             paginator.paginate_queryset(selectors.bulletin_of(poll), request, view=self)
             or []

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         found = Poll.objects.filter(pk=poll).first()
         if found is None:
             raise CommandError(_("There is no poll %(id)d.") % {"id": poll})
-        if found.state != PollState.CLOSED:
+        if found.state != PollState.CLOSED or found.bulletin_published_at is None:
             raise CommandError(
                 _("Poll %(id)d is not closed yet: there is no bulletin to recount.")
                 % {"id": poll}
