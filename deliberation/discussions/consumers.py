@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -32,6 +33,10 @@ from .access import access_thread
 from .models import Thread
 from .replay import events_for_viewer
 
+if TYPE_CHECKING:
+    from deliberation.members.viewer import Viewer
+
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 4096
@@ -44,7 +49,7 @@ CLOSE_NOT_FOUND = 4404
 
 
 @database_sync_to_async
-def _thread_access(user, thread_id: int) -> tuple[int | None, Thread | None]:
+def _thread_access(user: Viewer, thread_id: int) -> tuple[int | None, Thread | None]:
     """(close code or None, the thread) — the same rule as the API and the pages."""
     try:
         return None, access_thread(user, thread_id)
@@ -55,7 +60,9 @@ def _thread_access(user, thread_id: int) -> tuple[int | None, Thread | None]:
 
 
 @database_sync_to_async
-def _events_between(viewer, thread: Thread, after: int, upto: int | None, limit: int):
+def _events_between(
+    viewer: Viewer, thread: Thread, after: int, upto: int | None, limit: int
+) -> list[dict]:
     return events_for_viewer(
         viewer=viewer, thread=thread, after=after, before=upto, limit=limit
     )

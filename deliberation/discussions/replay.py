@@ -10,9 +10,15 @@ One query for the events, one for their comments, at most one role query.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import permissions as perms
 from .models import Comment, Thread, ThreadEvent
 from .payloads import comment_payload, without_text
+
+if TYPE_CHECKING:
+    from deliberation.members.viewer import Viewer
+
 
 COMMENT_EVENTS = frozenset(
     {
@@ -27,7 +33,7 @@ COMMENT_EVENTS = frozenset(
 
 def events_for_viewer(
     *,
-    viewer,
+    viewer: Viewer,
     thread: Thread,
     after: int,
     before: int | None = None,

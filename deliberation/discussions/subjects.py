@@ -23,8 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from deliberation.members.viewer import Viewer
+
+    from .models import Thread
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def related_fields() -> list[str]:
     return sorted({name for rule in _rules.values() for name in rule.related})
 
 
-def subject_allows(viewer, thread) -> bool:
+def subject_allows(viewer: Viewer | None, thread: Thread) -> bool:
     rule = _rules.get(thread.kind)
     return rule is not None and bool(rule.can_read(viewer, thread))
 
@@ -86,7 +92,7 @@ def public_title(thread) -> str:
     return f"#{thread.pk}"
 
 
-def readable_filter(viewer, prefix: str = "") -> Q:
+def readable_filter(viewer: Viewer | None, prefix: str = "") -> Q:
     """A Q over Thread rows (or rows reaching a thread through `prefix`, e.g.
     "thread__") selecting the threads whose subject the viewer may read — one
     query for a list, whatever the kinds."""

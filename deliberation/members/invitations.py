@@ -6,6 +6,8 @@ to the member's password hash and last login, so it stops working once used.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
@@ -15,6 +17,9 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import Member
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
@@ -46,13 +51,13 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 invitation_token = InvitationTokenGenerator()
 
 
-def invitation_url(member) -> str:
+def invitation_url(member: Member) -> str:
     uid = urlsafe_base64_encode(force_bytes(member.pk))
     token = invitation_token.make_token(member)
     return settings.SITE_URL + reverse("invitation_accept", args=[uid, token])
 
 
-def send_invitation(member) -> bool:
+def send_invitation(member: Member) -> bool:
     """Send the invitation once. Returns False when there was nothing to send."""
     if (
         member.invited_at is not None

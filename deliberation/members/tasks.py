@@ -14,4 +14,4 @@ from .models import Member
 )
 def send_invitation_task(member_id: int) -> bool:
     member = Member.objects.filter(pk=member_id).first()
-    return bool(member) and send_invitation(member)
+    return member is not None and send_invitation(member)

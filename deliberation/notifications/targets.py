@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from deliberation.discussions.models import Thread
+    from deliberation.members.models import Member
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ def register_follow_target(
     )
 
 
-def followable(member, kind: str, target_id: int):
+def followable(member: Member, kind: str, target_id: int) -> models.Model | None:
     """The target when it exists and the member may read it, else None."""
     rule = _targets.get(kind)
     if rule is None:
@@ -53,7 +60,7 @@ def followable(member, kind: str, target_id: int):
     return obj
 
 
-def _can_follow_thread(member, thread) -> bool:
+def _can_follow_thread(member: Member, thread: Thread) -> bool:
     from deliberation.discussions.permissions import can_read_thread
 
     return can_read_thread(member, thread)

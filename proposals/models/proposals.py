@@ -7,6 +7,7 @@ plus withdrawn and expired. Transitions are services in `proposals/services/`.""
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -15,7 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deliberation.members.viewer import signed_in
+
 from .policies import Policy, Topic
+
+if TYPE_CHECKING:
+    from deliberation.members.viewer import Viewer
 
 
 class State(models.TextChoices):
@@ -49,11 +55,11 @@ class ProposalQuerySet(models.QuerySet):
         to its authors like any draft (docs/permissions.md)."""
         return self.filter(published_at__isnull=False)
 
-    def visible_to(self, member):
+    def visible_to(self, member: Viewer | None) -> ProposalQuerySet:
         """Published proposals, plus unpublished ones the member writes (as author or
         invitee). The member's unpublished ids are read first (one small indexed
         query) so that the main filter stays simple."""
-        if not getattr(member, "is_authenticated", False):
+        if not signed_in(member):
             return self.published()
         draft_ids = list(
             ProposalAuthor.objects.filter(
