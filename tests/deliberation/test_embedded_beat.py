@@ -27,6 +27,7 @@ def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
     assert set(embedded_beat.run_due(last_run, now=1000.0)) == {
         "proposals-advance-schedule",
         "discussions-announce-live-sessions",
+        "voting-sweep",
     }
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
@@ -36,9 +37,11 @@ def test_an_entry_waits_for_its_interval(db):
     last_run = {
         "proposals-advance-schedule": 1000.0,
         "discussions-announce-live-sessions": 1000.0,
+        "voting-sweep": 1000.0,
     }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
-    assert embedded_beat.run_due(last_run, now=1031.0) == [
-        "discussions-announce-live-sessions"
+    assert sorted(embedded_beat.run_due(last_run, now=1031.0)) == [
+        "discussions-announce-live-sessions",
+        "voting-sweep",
     ]
     assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]
