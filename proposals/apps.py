@@ -16,31 +16,33 @@ class ProposalsConfig(AppConfig):
 
         add_beat_entry("proposals-advance-schedule", "proposals.advance_schedule", 60.0)
 
+        from deliberation.discussions.models import ThreadKind
         from deliberation.discussions.subjects import register_subject_rule
+        from deliberation.notifications.models import FollowTarget
         from deliberation.notifications.targets import register_follow_target
 
         from . import permissions
 
         register_subject_rule(
-            "proposal",
+            ThreadKind.PROPOSAL,
             can_read=permissions.can_read_proposal_thread,
             visible_filter=permissions.readable_proposal_threads,
             related=("proposal",),
             is_public=permissions.is_public_proposal_thread,
         )
         register_subject_rule(
-            "amendment",
+            ThreadKind.AMENDMENT,
             can_read=permissions.can_read_amendment_thread,
             visible_filter=permissions.readable_amendment_threads,
             related=("amendment__proposal",),
             is_public=permissions.is_public_amendment_thread,
         )
         register_follow_target(
-            "proposal",
+            FollowTarget.PROPOSAL,
             model="proposals.Proposal",
             can_follow=permissions.can_read_proposal,
         )
-        register_follow_target("topic", model="proposals.Topic")
+        register_follow_target(FollowTarget.TOPIC, model="proposals.Topic")
 
 
 def _ensure_default_policy(*, using: str = "default", **kwargs) -> None:

@@ -13,6 +13,7 @@ from deliberation.discussions.models import Comment
 from deliberation.discussions.permissions import can_post_in_thread
 from deliberation.discussions.services import post_comment
 from deliberation.members.models import Member, Membership, Unit
+from deliberation.notifications.models import FollowTarget
 from deliberation.notifications.services import follow
 
 from . import services
@@ -240,7 +241,11 @@ def seed(stdout=None) -> str:
         for p in Proposal.objects.filter(unit=units["sodermalm"]).exclude(
             state=State.DRAFT
         ):
-            follow(member=people[username], target_kind="proposal", target_id=p.pk)
+            follow(
+                member=people[username],
+                target_kind=FollowTarget.PROPOSAL,
+                target_id=p.pk,
+            )
     return f"{Proposal.objects.count()} proposals ({made} new)"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from deliberation.discussions.models import Thread
-from deliberation.members.models import Unit
+from deliberation.members.models import Role, Unit
 from deliberation.members.permissions import has_role, is_member_of
 from deliberation.members.viewer import Viewer, signed_in
 
@@ -96,9 +96,5 @@ def can_support(member: Viewer | None, proposal: Proposal) -> bool:
     return is_member_of(member, proposal.unit)
 
 
-def can_edit_proposal(member: Viewer | None, proposal: Proposal) -> bool:
-    return is_author(member, proposal) and proposal.is_editable
-
-
 def can_edit_policy(member: Viewer | None, unit: Unit) -> bool:
-    return getattr(member, "is_superuser", False) or has_role(member, unit, "admin")
+    return getattr(member, "is_superuser", False) or has_role(member, unit, Role.ADMIN)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.errors import NotFound
@@ -24,7 +22,6 @@ from .models import (
     Proposal,
     ProposalAuthor,
     Revision,
-    State,
     StateChange,
     Support,
 )
@@ -229,13 +226,6 @@ def amendments_of(
             )
         )
     return qs
-
-
-def due_proposals(now: datetime | None = None) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(
-        state__in=[State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN],
-        phase_ends__lte=now or timezone.now(),
-    )
 
 
 def support_by_day(proposal: Proposal) -> list[tuple]:

@@ -12,11 +12,12 @@ class DiscussionsConfig(AppConfig):
 
         from deliberation.celery import add_beat_entry
 
+        from .models import ThreadKind
         from .subjects import register_subject_rule
 
         # A unit's own discussion is open to every member (transparency, DESIGN §1).
         register_subject_rule(
-            "unit",
+            ThreadKind.UNIT,
             can_read=lambda viewer, thread: True,
             visible_filter=lambda viewer: Q(),
             is_public=lambda thread: True,

@@ -4,15 +4,15 @@ Stored events never keep the text keys (`without_text`)."""
 
 from __future__ import annotations
 
-from deliberation.members.models import Member
+from deliberation.members.payloads import member_ref
 
 from .models import Comment
 
 TEXT_KEYS = frozenset({"body", "body_html"})
 
 
-def author_payload(member: Member) -> dict:
-    return {"id": member.pk, "username": member.username, "name": member.display_name}
+# A comment's author as every payload shows a member (deliberation/members/payloads.py).
+author_payload = member_ref
 
 
 def comment_payload(comment: Comment, *, text_visible: bool) -> dict:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
-from deliberation.members.models import Member, Membership, Unit
+from deliberation.members.models import Member, Membership, Role, Unit
 from deliberation.members.permissions import has_role, is_member_of, unit_ids_of
 from deliberation.members.viewer import Viewer, signed_in
 
@@ -66,7 +66,7 @@ def can_moderate(member: Viewer | None, thread: Thread) -> bool:
         return False
     cache = member.__dict__.setdefault("_torget_moderates", {})
     if thread.unit_id not in cache:
-        cache[thread.unit_id] = has_role(member, thread.unit, "moderator")
+        cache[thread.unit_id] = has_role(member, thread.unit, Role.MODERATOR)
     return cache[thread.unit_id] and can_read_thread(member, thread)
 
 
@@ -105,4 +105,4 @@ def can_decide_appeal(member: Viewer | None, appeal: Appeal, thread: Thread) -> 
 
 
 def can_run_live_session(member: Viewer | None, unit: Unit) -> bool:
-    return _authenticated(member) and has_role(member, unit, "facilitator")
+    return _authenticated(member) and has_role(member, unit, Role.FACILITATOR)

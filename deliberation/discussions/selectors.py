@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from deliberation.members.models import RoleAssignment
+from deliberation.members.models import Role, RoleAssignment
 from deliberation.members.viewer import Viewer, signed_in
 
 from . import permissions as perms
@@ -223,7 +223,7 @@ def moderated_unit_filter(member: Viewer, prefix: str = "thread__unit__") -> Q |
         return None
     paths = list(
         RoleAssignment.objects.current()
-        .filter(member=member, role="moderator")
+        .filter(member=member, role=Role.MODERATOR)
         .values_list("unit__path", flat=True)
     )
     if not paths:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from .models import Membership, RoleAssignment, Unit
+from .models import Membership, Role, RoleAssignment, Unit
 from .viewer import Viewer, signed_in
 
 
@@ -65,4 +65,4 @@ def has_role(
 
 
 def can_manage_roles(member: Viewer | None, unit: Unit) -> bool:
-    return getattr(member, "is_superuser", False) or has_role(member, unit, "admin")
+    return getattr(member, "is_superuser", False) or has_role(member, unit, Role.ADMIN)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 
+from .models import FollowTarget
+
 if TYPE_CHECKING:
     from django.db import models
 
@@ -67,8 +69,8 @@ def _can_follow_thread(member: Member, thread: Thread) -> bool:
 
 
 def register_core_targets() -> None:
-    register_follow_target("unit", model="members.Unit")
-    register_follow_target("member", model="members.Member")
+    register_follow_target(FollowTarget.UNIT, model="members.Unit")
+    register_follow_target(FollowTarget.MEMBER, model="members.Member")
     register_follow_target(
-        "thread", model="discussions.Thread", can_follow=_can_follow_thread
+        FollowTarget.THREAD, model="discussions.Thread", can_follow=_can_follow_thread
     )

@@ -22,14 +22,6 @@ def thread_group(thread_id: int) -> str:
     return f"thread.{thread_id}"
 
 
-def member_group(member_id: int) -> str:
-    return f"member.{member_id}"
-
-
-def unit_group(unit_id: int) -> str:
-    return f"unit.{unit_id}"
-
-
 def send_now(group: str, event: dict) -> None:
     """Send to a group immediately. Failures are logged, never raised: the event is
     already stored and clients recover it by `resume`."""

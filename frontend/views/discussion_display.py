@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors
-from deliberation.discussions.models import Comment, ReactionKind, Stance, Thread
+from deliberation.discussions.models import (
+    Comment,
+    ReactionKind,
+    Stance,
+    Thread,
+    ThreadKind,
+)
 
 from .discussion_forms import CommentForm
 
@@ -208,10 +214,10 @@ def _walk(comment):
 def thread_subject(thread: Thread) -> dict | None:
     """The proposal or amendment a thread belongs to, for a link back (if any)."""
     try:
-        if thread.kind == "proposal":
+        if thread.kind == ThreadKind.PROPOSAL:
             p = thread.proposal
             return {"title": p.title, "url": f"/proposals/{p.pk}/"}
-        if thread.kind == "amendment":
+        if thread.kind == ThreadKind.AMENDMENT:
             a = thread.amendment
             return {
                 "title": str(a),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from deliberation.errors import ServiceError
 from deliberation.idempotency import create_once, request_key
 from deliberation.notifications import services as follow_services
+from deliberation.notifications.models import FollowTarget
 from proposals import selectors, services
 from proposals.models import Amendment
 
@@ -71,13 +72,13 @@ def proposal_action(request, pk: int, action: str | None = None):
         ),
         "follow": (
             lambda: follow_services.follow(
-                member=user, target_kind="proposal", target_id=proposal.pk
+                member=user, target_kind=FollowTarget.PROPOSAL, target_id=proposal.pk
             ),
             _("You follow this proposal."),
         ),
         "unfollow": (
             lambda: follow_services.unfollow(
-                member=user, target_kind="proposal", target_id=proposal.pk
+                member=user, target_kind=FollowTarget.PROPOSAL, target_id=proposal.pk
             ),
             _("You no longer follow this proposal."),
         ),

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from typing import overload
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliberation.members.models import Member, Unit
+from deliberation.members.payloads import member_ref
 from proposals.models import (
     Amendment,
     Policy,
@@ -21,16 +20,6 @@ class TopicSerializer(serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = ["id", "name", "slug", "description"]
-
-
-@overload
-def member_ref(member: Member) -> dict: ...
-@overload
-def member_ref(member: Member | None) -> dict | None: ...
-def member_ref(member: Member | None) -> dict | None:
-    if member is None:
-        return None
-    return {"id": member.pk, "username": member.username, "name": member.display_name}
 
 
 class MemberRefSerializer(serializers.Serializer):

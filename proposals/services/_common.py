@@ -4,6 +4,7 @@ its durable live event, revisions, authorship checks."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -85,7 +86,9 @@ def _require_author(actor: Member, proposal: Proposal) -> None:
         raise NotAllowed(_("Only the proposal's authors may do this."))
 
 
-def _push(proposal: Proposal, type_: str, data: dict) -> None:
+def record_proposal_event(proposal: Proposal, type_: str, data: dict) -> None:
+    """Store a durable event (next `seq`) on the proposal's thread, published to its
+    watchers after commit (`append_thread_event`)."""
     if proposal.thread_id:
         append_thread_event(
             thread=proposal.thread_id, type=type_, object_id=proposal.pk, data=data
@@ -130,7 +133,7 @@ def _transition(
     proposal.save(update_fields=["state", "phase_ends", stamp, "updated"])
     if to == State.VOTING:
         hooks.voting_started(proposal=proposal, at=at)
-    _push(
+    record_proposal_event(
         proposal,
         "proposal.state_changed",
         {
@@ -162,3 +165,25 @@ def _write_revision(
         note=note[:300],
         amendment=amendment,
     )
+
+
+def count_support(*, row: Proposal | Amendment, support: Any, already: str) -> None:
+    """Store one member's support (`support`: an unsaved Support or AmendmentSupport;
+    the database refuses a second per member) and count it on the locked `row`."""
+    try:
+        with transaction.atomic():
+            support.save()
+    except IntegrityError as exc:
+        raise Conflict(already, code="already_supported") from exc
+    row.support_count += 1
+    row.save(update_fields=["support_count"])
+
+
+def uncount_support(*, row: Proposal | Amendment, supports: Any, missing: str) -> None:
+    """Delete the member's support (`supports`: the queryset of it) and take it off
+    the locked `row`'s count."""
+    deleted, _n = supports.delete()
+    if not deleted:
+        raise Conflict(missing, code="not_supported")
+    row.support_count = max(0, row.support_count - 1)
+    row.save(update_fields=["support_count"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,15 @@ from ..models import (
 )
 from ..search import refresh_search_vector
 from ..selectors import policy_for_unit
-from ._common import BODY_MAX, _push, _require_author, _write_revision, clean_text
+from ._common import (
+    BODY_MAX,
+    _require_author,
+    _write_revision,
+    clean_text,
+    count_support,
+    record_proposal_event,
+    uncount_support,
+)
 from .locks import lock_amendment, lock_proposal
 
 
@@ -125,7 +133,7 @@ def create_amendment(
         ),
         thread=thread,
     )
-    _push(proposal, "amendment.created", {"amendment": amendment.pk})
+    record_proposal_event(proposal, "amendment.created", {"amendment": amendment.pk})
     return amendment
 
 
@@ -142,16 +150,12 @@ def support_amendment(*, amendment: Amendment | int, member: Member) -> Amendmen
             _("Only members of %(unit)s can support this amendment.")
             % {"unit": proposal.unit.name}
         )
-    try:
-        with transaction.atomic():
-            AmendmentSupport.objects.create(amendment=amendment, member=member)
-    except IntegrityError as exc:
-        raise Conflict(
-            _("You already support this amendment."), code="already_supported"
-        ) from exc
-    amendment.support_count += 1
-    amendment.save(update_fields=["support_count"])
-    _push(
+    count_support(
+        row=amendment,
+        support=AmendmentSupport(amendment=amendment, member=member),
+        already=_("You already support this amendment."),
+    )
+    record_proposal_event(
         proposal,
         "amendment.support_changed",
         {"amendment": amendment.pk, "support_count": amendment.support_count},
@@ -169,14 +173,12 @@ def withdraw_amendment_support(
         or proposal.state not in SUPPORTABLE_STATES
     ):
         raise Conflict(_("This amendment no longer takes support."), code="closed")
-    deleted, _n = AmendmentSupport.objects.filter(
-        amendment=amendment, member=member
-    ).delete()
-    if not deleted:
-        raise Conflict(_("You do not support this amendment."), code="not_supported")
-    amendment.support_count = max(0, amendment.support_count - 1)
-    amendment.save(update_fields=["support_count"])
-    _push(
+    uncount_support(
+        row=amendment,
+        supports=AmendmentSupport.objects.filter(amendment=amendment, member=member),
+        missing=_("You do not support this amendment."),
+    )
+    record_proposal_event(
         proposal,
         "amendment.support_changed",
         {"amendment": amendment.pk, "support_count": amendment.support_count},
@@ -231,7 +233,7 @@ def accept_amendment(*, amendment: Amendment | int, actor: Member) -> Proposal:
     amendment.decided_at = timezone.now()
     amendment.decided_by = actor
     amendment.save(update_fields=["state", "decided_at", "decided_by"])
-    _push(
+    record_proposal_event(
         proposal,
         "proposal.revised",
         {"revision": proposal.revision, "amendment": amendment.pk},

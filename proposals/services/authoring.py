@@ -24,11 +24,11 @@ from ..selectors import policy_for_unit
 from ._common import (
     COAUTHORS_MAX,
     _follow,
-    _push,
     _require_author,
     _transition,
     _write_revision,
     clean_text,
+    record_proposal_event,
 )
 from .locks import lock_proposal
 from .policies import ensure_default_policy
@@ -221,7 +221,9 @@ def update_proposal(
         _write_revision(proposal, actor=actor, note=note)
         refresh_search_vector(Proposal.objects.filter(pk=proposal.pk))
         if proposal.thread_id:
-            _push(proposal, "proposal.revised", {"revision": proposal.revision})
+            record_proposal_event(
+                proposal, "proposal.revised", {"revision": proposal.revision}
+            )
     return proposal
 
 

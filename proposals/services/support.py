@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from deliberation.members.models import Member
 from .. import permissions
 from ..models import SUPPORTABLE_STATES, Cause, Proposal, State, Support
 from ..selectors import policy_for_unit
-from ._common import _push, _transition
+from ._common import _transition, count_support, record_proposal_event, uncount_support
 from .locks import lock_proposal
 
 
@@ -52,15 +52,11 @@ def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
             )
             % {"unit": proposal.unit.name}
         )
-    try:
-        with transaction.atomic():
-            Support.objects.create(proposal=proposal, member=member)
-    except IntegrityError as exc:
-        raise Conflict(
-            _("You already support this proposal."), code="already_supported"
-        ) from exc
-    proposal.support_count += 1
-    proposal.save(update_fields=["support_count"])
+    count_support(
+        row=proposal,
+        support=Support(proposal=proposal, member=member),
+        already=_("You already support this proposal."),
+    )
     if (
         proposal.state == State.GATHERING_SUPPORT
         and proposal.support_count >= proposal.support_needed
@@ -74,7 +70,9 @@ def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
             cause=Cause.SUPPORT,
             phase_ends=now + timedelta(days=policy.discussion_days),
         )
-    _push(proposal, "proposal.support_changed", _support_payload(proposal))
+    record_proposal_event(
+        proposal, "proposal.support_changed", _support_payload(proposal)
+    )
     return proposal
 
 
@@ -86,10 +84,12 @@ def withdraw_support(*, proposal: Proposal | int, member: Member) -> Proposal:
         raise Conflict(
             _("This proposal no longer takes or gives back support."), code="closed"
         )
-    deleted, _n = Support.objects.filter(proposal=proposal, member=member).delete()
-    if not deleted:
-        raise Conflict(_("You do not support this proposal."), code="not_supported")
-    proposal.support_count = max(0, proposal.support_count - 1)
-    proposal.save(update_fields=["support_count"])
-    _push(proposal, "proposal.support_changed", _support_payload(proposal))
+    uncount_support(
+        row=proposal,
+        supports=Support.objects.filter(proposal=proposal, member=member),
+        missing=_("You do not support this proposal."),
+    )
+    record_proposal_event(
+        proposal, "proposal.support_changed", _support_payload(proposal)
+    )
     return proposal

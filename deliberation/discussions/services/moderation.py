@@ -50,9 +50,11 @@ def flag_comment(*, comment: Comment, member: Member, reason: str) -> Flag:
         ) from None
 
 
-def _moderation(
+def record_moderation(
     comment: Comment, moderator: Member, kind: str, reason: str
 ) -> ModerationAction:
+    """Record one use of the moderator role: a public `ModerationAction` and its
+    audit entry (the public moderation log shows both)."""
     action = ModerationAction.objects.create(
         comment=comment,
         thread=comment.thread,
@@ -95,7 +97,7 @@ def hide_comment(
     comment.hidden = True
     comment.hidden_reason = reason
     comment.save(update_fields=["hidden", "hidden_reason"])
-    action = _moderation(comment, moderator, ModerationKind.HIDE, reason)
+    action = record_moderation(comment, moderator, ModerationKind.HIDE, reason)
     Flag.objects.filter(comment=comment, resolved__isnull=True).update(
         resolved=timezone.now()
     )
@@ -130,7 +132,7 @@ def restore_comment(
         raise NotAllowed(_("Moderators do not decide about their own comments."))
     if not comment.hidden:
         raise Conflict(_("This comment is not hidden."), code="not_hidden")
-    action = _moderation(comment, moderator, ModerationKind.RESTORE, reason)
+    action = record_moderation(comment, moderator, ModerationKind.RESTORE, reason)
     Flag.objects.filter(comment=comment, resolved__isnull=True).update(
         resolved=timezone.now()
     )
@@ -207,9 +209,9 @@ def decide_appeal(
     appeal.decision_reason = reason
     appeal.save(update_fields=["decided_by", "decided", "outcome", "decision_reason"])
     if outcome == AppealOutcome.GRANTED:
-        _moderation(comment, moderator, ModerationKind.APPEAL_GRANTED, reason)
+        record_moderation(comment, moderator, ModerationKind.APPEAL_GRANTED, reason)
         if comment.hidden:
             _unhide(comment)
     else:
-        _moderation(comment, moderator, ModerationKind.APPEAL_UPHELD, reason)
+        record_moderation(comment, moderator, ModerationKind.APPEAL_UPHELD, reason)
     return appeal
