@@ -334,10 +334,11 @@ def main():
             name = label.split(" (")[0]
             report.add(f"  lost deliveries, {name}", f"{d.lost}", d.lost, 1, "")
         c99, b99 = commit.summary()[1], bare.summary()[1]
+        ratio = math.inf if math.isinf(c99) or math.isinf(b99) else c99 / b99
         report.add(
             "ratio commit path / bare Redis, p99",
-            f"{c99 / b99:5.1f}×" if not math.isinf(c99) else "lost",
-            c99 / b99,
+            "lost" if math.isinf(ratio) else f"{ratio:5.1f}×",
+            ratio,
             8,
             "×",
         )

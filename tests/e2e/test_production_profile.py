@@ -22,6 +22,7 @@ from tests.e2e.servers import (
     manage,
     run_async,
 )
+from tests.e2e.test_live_cross_process import subscribed
 from tests.smtp import SMTPServer
 
 pytestmark = pytest.mark.e2e
@@ -225,11 +226,7 @@ def test_comment_posted_through_gunicorn_reaches_a_websocket_on_uvicorn(producti
                 f"{production['ws']}/ws/threads/{thread['id']}/?token={token['token']}"
             )
             async with websockets.connect(url, open_timeout=10) as ws:
-                # The first presence.changed comes through Redis to the thread's
-                # group: it proves the socket is subscribed before we post.
-                async with asyncio.timeout(10):
-                    while json.loads(await ws.recv())["type"] != "presence.changed":
-                        pass
+                await subscribed(ws)  # before we post
                 posted = await asyncio.to_thread(
                     client.post,
                     f"/api/v1/threads/{thread['id']}/comments/",

@@ -16,7 +16,7 @@ import websockets
 
 from tests.e2e.conftest import run_django
 from tests.e2e.servers import Process, bin_path, clean_env, free_port, run_async
-from tests.e2e.test_live_cross_process import SETUP, stream_event
+from tests.e2e.test_live_cross_process import SETUP, stream_event, subscribed
 from tests.redis_server import own_redis  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.e2e
@@ -96,7 +96,7 @@ def test_posting_through_a_redis_restart_succeeds_and_resume_is_exact(
 
         async def scenario():
             async with websockets.connect(ws_url) as live:
-                await asyncio.sleep(0.5)  # subscribed
+                await subscribed(live)  # presence through Redis: subscribed
                 answers = await asyncio.to_thread(post_through_the_outage)
                 codes = [r.status_code for r in answers]
                 assert set(codes) == {201}, [r.text for r in answers if r.is_error]
