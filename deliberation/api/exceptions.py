@@ -1,13 +1,16 @@
 """Every API error is JSON naming the problem; service-level errors become 4xx."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from deliberation.api.parsers import RequestTooLarge
 from deliberation.errors import Conflict, NotFound, ServiceError, Unprocessable
+from deliberation.inputs import BadParameter
 
 
 def exception_handler(exc, context):
@@ -33,6 +36,12 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, NotFound):
         exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, BadParameter):
+        exc = exceptions.ValidationError({exc.name: [exc.message]})
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError(str(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

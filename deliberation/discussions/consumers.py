@@ -10,23 +10,25 @@
 * client → server: `{"type": "resume", "after_seq": N}` replays stored events with
   seq > N from the database, rendered for this member now (`replay.py`: hidden text
   only to its author and moderators, deleted text to nobody), then continues live;
-  `{"type": "ping"}` → `pong`. Anything else gets `{"type": "error", "detail": ...}`.
+  `{"type": "ping"}` → `pong`. Anything else gets `{"type": "error", "detail": ...}`;
+  frames are checked by `JsonFrameConsumer` (size, nesting, an object) and a bad one
+  never closes the socket.
 Clients write through the API; the socket only delivers.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from deliberation.inputs import MAX_ID
 from deliberation.realtime import presence
+from deliberation.realtime.consumers import JsonFrameConsumer
 from deliberation.realtime.events import thread_group
 
 from .access import access_thread
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE = 4096
 REPLAY_BATCH = 500
 
 
@@ -76,7 +77,7 @@ def _last_seq(thread_id: int) -> int:
     )
 
 
-class ThreadConsumer(AsyncJsonWebsocketConsumer):
+class ThreadConsumer(JsonFrameConsumer):
     group: str | None = None
 
     async def refuse(self, code: int):
@@ -91,6 +92,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         self.user = self.scope.get("user")
         if self.user is None or not self.user.is_authenticated:
             return await self.refuse(CLOSE_NOT_SIGNED_IN)
+        if not 1 <= self.thread_id <= MAX_ID:  # the route takes any digits
+            return await self.refuse(CLOSE_NOT_FOUND)
         refusal, self.thread = await _thread_access(self.user, self.thread_id)
         if refusal is not None:
             return await self.refuse(refusal)
@@ -132,32 +135,18 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
 
     # --- client → server -----------------------------------------------------------
 
-    async def error(self, detail: str):
-        await self.send_json({"type": "error", "detail": detail})
-
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if text_data is None:
-            return await self.error("Send JSON text messages.")
-        if len(text_data) > MAX_MESSAGE:
-            return await self.error("Message too large.")
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            return await self.error("Invalid JSON.")
-        if not isinstance(content, dict):
-            return await self.error('Send a JSON object with a "type".')
-        await self.receive_json(content)
-
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
         if kind == "resume":
             after = content.get("after_seq")
             if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-                return await self.error('resume needs "after_seq": a whole number ≥ 0.')
+                return await self.send_error(
+                    'resume needs "after_seq": a whole number ≥ 0.'
+                )
             return await self.resume(after)
         if kind == "ping":
             return await self.send_json({"type": "pong"})
-        return await self.error(f"Unknown message type: {str(kind)[:40]!r}.")
+        return await self.send_error(f"Unknown message type: {str(kind)[:40]!r}.")
 
     async def resume(self, after: int):
         """Replay stored events with seq > after, in order, then continue live.

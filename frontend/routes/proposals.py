@@ -8,16 +8,16 @@ urlpatterns = [
     path("proposals/new/", views.proposal_new, name="proposal_new"),
     path("proposals/similar/", views.proposal_similar, name="proposal_similar"),
     path("proposals/feed/", proposal_feed.ProposalFeed(), name="proposal_feed"),
-    path("proposals/<int:pk>/", views.proposal_detail, name="proposal_detail"),
-    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+    path("proposals/<id:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<id:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path(
-        "proposals/<int:pk>/act/",
+        "proposals/<id:pk>/act/",
         proposal_actions.proposal_action,
         name="proposal_action",
     ),
     *[
         path(
-            f"proposals/<int:pk>/{action}/",
+            f"proposals/<id:pk>/{action}/",
             proposal_actions.proposal_action,
             {"action": action},
             name=f"proposal_{action}",
@@ -32,25 +32,25 @@ urlpatterns = [
         )
     ],
     path(
-        "proposals/<int:pk>/revisions/",
+        "proposals/<id:pk>/revisions/",
         views.proposal_revisions,
         name="proposal_revisions",
     ),
-    path("proposals/<int:pk>/diff/", views.proposal_diff, name="proposal_diff"),
+    path("proposals/<id:pk>/diff/", views.proposal_diff, name="proposal_diff"),
     path(
-        "proposals/<int:pk>/amendments/new/",
+        "proposals/<id:pk>/amendments/new/",
         proposal_actions.amendment_create,
         name="amendment_create",
     ),
     path(
-        "proposals/<int:pk>/amendments/<int:amendment_id>/",
+        "proposals/<id:pk>/amendments/<id:amendment_id>/",
         views.amendment_detail,
         name="amendment_detail",
     ),
     path(
-        "proposals/<int:pk>/amendments/<int:amendment_id>/act/",
+        "proposals/<id:pk>/amendments/<id:amendment_id>/act/",
         proposal_actions.amendment_action,
         name="amendment_action",
     ),
-    path("units/<int:pk>/policy/", policies.unit_policy, name="unit_policy"),
+    path("units/<id:pk>/policy/", policies.unit_policy, name="unit_policy"),
 ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from deliberation.discussions.models import AppealOutcome, Stance
+from deliberation.inputs import IdFormField
 
 
 class CommentForm(forms.Form):
@@ -23,7 +24,7 @@ class CommentForm(forms.Form):
         choices=Stance.choices,
         initial=Stance.NEUTRAL,
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = IdFormField(required=False, widget=forms.HiddenInput)
 
 
 class EditForm(forms.Form):

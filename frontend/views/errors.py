@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from deliberation.inputs import BadParameter
+
 
 def _is_api(request) -> bool:
     return request.path.startswith("/api/")
@@ -32,12 +34,18 @@ def forbidden(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    """A parameter that is not what the page takes names itself (`BadParameter`)."""
     if _is_api(request):
+        if isinstance(exception, BadParameter):
+            return JsonResponse({exception.name: [exception.message]}, status=400)
         return JsonResponse({"detail": _("Bad request.")}, status=400)
+    message = ""
+    if isinstance(exception, BadParameter):
+        message = f"{exception.name}: {exception.message}"
     return render(
         request,
         "errors/error.html",
-        {"title": _("Bad request"), "code": 400},
+        {"title": _("Bad request"), "code": 400, "message": message},
         status=400,
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
 from deliberation.errors import ServiceError
+from deliberation.inputs import query_int
 from deliberation.members.models import Unit
 
 from .discussion_forms import MinutesForm, SessionForm
@@ -24,13 +25,12 @@ def session_new(request, pk: int):
         raise PermissionDenied(
             _("Only a facilitator of this unit can schedule sessions.")
         )
-    thread = None
-    if request.GET.get("thread", "").isdigit():
-        thread = (
-            selectors.readable_threads(request.user)
-            .filter(pk=request.GET["thread"], unit=unit)
-            .first()
-        )
+    thread_id = query_int(request.GET, "thread")
+    thread = (
+        selectors.readable_threads(request.user).filter(pk=thread_id, unit=unit).first()
+        if thread_id
+        else None
+    )
     form = SessionForm(
         request.POST or None, initial={"title": thread.title if thread else ""}
     )

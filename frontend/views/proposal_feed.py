@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from deliberation.inputs import query_int
 from deliberation.members.permissions import scope_unit_ids_of
 from proposals import selectors
 from proposals.models import Proposal
@@ -22,11 +23,10 @@ class ProposalFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request, *args, **kwargs):
-        def num(name):
-            value = request.GET.get(name, "")
-            return int(value) if value.isdigit() else None
-
-        return {"unit": num("unit"), "topic": num("topic")}
+        return {
+            "unit": query_int(request.GET, "unit"),
+            "topic": query_int(request.GET, "topic"),
+        }
 
     def title(self, obj):
         return _("New proposals on Torget")

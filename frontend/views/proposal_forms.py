@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deliberation.inputs import IdFormField
 from deliberation.members.models import Member
 from proposals import services
 from proposals.models import Amendment, Policy, State, Topic
@@ -43,7 +44,7 @@ class FilterForm(forms.Form):
     followed = forms.BooleanField(
         label=gettext_lazy("Only proposals I follow"), required=False
     )
-    author = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    author = IdFormField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, topics, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +98,7 @@ class ProposalForm(forms.Form):
         label=gettext_lazy("Publish now (otherwise it is saved as a draft)"),
         required=False,
     )
-    alternative_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    alternative_to = IdFormField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +147,10 @@ class AmendmentForm(forms.Form):
         label=gettext_lazy("Part"), choices=Amendment.Target.choices, initial="body"
     )
     clause = forms.IntegerField(
-        label=gettext_lazy("Clause number"), required=False, min_value=1
+        label=gettext_lazy("Clause number"),
+        required=False,
+        min_value=1,
+        max_value=services.CLAUSES_MAX,
     )
     original = forms.CharField(
         label=gettext_lazy("Passage to change (copy it exactly)"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.errors import ServiceError
 from deliberation.idempotency import create_once, request_key
+from deliberation.inputs import query_int
 from deliberation.members.models import Member, Unit
 from deliberation.members.permissions import scope_unit_ids_of, unit_ids_of
 from proposals import permissions, selectors, services
@@ -53,8 +54,9 @@ def proposal_list(request):
     qs = selectors.list_proposals(viewer=request.user, **filters).defer(
         "body", "body_html"
     )
-    size = request.GET.get("page_size", "25")
-    size = int(size) if size.isdigit() and int(size) in PAGE_SIZES else 25
+    # One of the sizes the page offers; anything else is the default.
+    size = request.GET.get("page_size", "")
+    size = int(size) if size in {str(n) for n in PAGE_SIZES} else 25
     page = Paginator(qs, size).get_page(request.GET.get("page"))
     page.object_list = with_cards(page.object_list)
     query = request.GET.copy()
@@ -91,9 +93,11 @@ def proposal_similar(request):
 def proposal_new(request):
     units = _units_for(request.user)
     original = None
-    alt_id = request.GET.get("alternative_to") or request.POST.get("alternative_to")
-    if alt_id and str(alt_id).isdigit():
-        original = get_object_or_404(Proposal.objects.published(), pk=int(alt_id))
+    alt_id = query_int(request.GET, "alternative_to") or query_int(
+        request.POST, "alternative_to"
+    )
+    if alt_id:
+        original = get_object_or_404(Proposal.objects.published(), pk=alt_id)
     if request.method == "POST":
         form = ProposalForm(request.POST, units=units)
         if form.is_valid():
@@ -257,12 +261,8 @@ def proposal_revisions(request, pk: int):
 def proposal_diff(request, pk: int):
     proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
 
-    def num(name, default):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else default
-
-    to = num("to", proposal.revision)
-    from_ = num("from", max(1, to - 1))
+    to = query_int(request.GET, "to", default=proposal.revision)
+    from_ = query_int(request.GET, "from", default=max(1, to - 1))
     revisions = {
         r.number: r
         for r in selectors.revisions_of(proposal).filter(number__in=[from_, to])

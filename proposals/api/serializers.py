@@ -83,12 +83,17 @@ class ProposalSerializer(serializers.ModelSerializer):
     authors = serializers.SerializerMethodField()
     coauthors = serializers.SerializerMethodField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    deadline = serializers.DateTimeField(source="phase_ends", read_only=True)
-    days_left = serializers.IntegerField(read_only=True)
-    voting_ends = serializers.DateTimeField(read_only=True)
+    # null while a proposal has no running phase (a draft, a decided one)
+    deadline = serializers.DateTimeField(
+        source="phase_ends", read_only=True, allow_null=True
+    )
+    days_left = serializers.IntegerField(read_only=True, allow_null=True)
+    voting_ends = serializers.DateTimeField(read_only=True, allow_null=True)
     viewer_supports = serializers.BooleanField(read_only=True, default=False)
     viewer_follows = serializers.BooleanField(read_only=True, default=False)
-    poll = serializers.IntegerField(source="poll_id", read_only=True, default=None)
+    poll = serializers.IntegerField(
+        source="poll_id", read_only=True, default=None, allow_null=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -150,7 +155,7 @@ class ProposalSerializer(serializers.ModelSerializer):
 class ProposalDetailSerializer(ProposalSerializer):
     state_changes = StateChangeSerializer(many=True, read_only=True)
     alternatives = serializers.SerializerMethodField()
-    policy = PolicySerializer(read_only=True)
+    policy = PolicySerializer(read_only=True, allow_null=True)
 
     class Meta(ProposalSerializer.Meta):
         fields = [*ProposalSerializer.Meta.fields, "state_changes", "alternatives"]
@@ -275,7 +280,11 @@ class AmendmentSerializer(serializers.ModelSerializer):
 class AmendmentCreateSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=Amendment.Target.choices, default="body")
     clause = serializers.IntegerField(
-        min_value=1, required=False, allow_null=True, default=None
+        min_value=1,
+        max_value=CLAUSES_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
     )
     original = serializers.CharField(
         max_length=BODY_MAX,

@@ -8,66 +8,64 @@ urlpatterns = [
     path(
         "proposals/similar/", views.SimilarView.as_view(), name="api-proposals-similar"
     ),
+    path("proposals/<id:pk>/", views.ProposalDetailView.as_view(), name="api-proposal"),
     path(
-        "proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="api-proposal"
-    ),
-    path(
-        "proposals/<int:pk>/publish/",
+        "proposals/<id:pk>/publish/",
         views.ProposalActionView.as_view(action_name="publish"),
         name="api-proposal-publish",
     ),
     path(
-        "proposals/<int:pk>/withdraw/",
+        "proposals/<id:pk>/withdraw/",
         views.ProposalActionView.as_view(action_name="withdraw"),
         name="api-proposal-withdraw",
     ),
     path(
-        "proposals/<int:pk>/coauthorship/",
+        "proposals/<id:pk>/coauthorship/",
         views.CoauthorView.as_view(),
         name="api-proposal-coauthorship",
     ),
     path(
-        "proposals/<int:pk>/support/",
+        "proposals/<id:pk>/support/",
         views.SupportView.as_view(),
         name="api-proposal-support",
     ),
     path(
-        "proposals/<int:pk>/revisions/",
+        "proposals/<id:pk>/revisions/",
         views.RevisionListView.as_view(),
         name="api-proposal-revisions",
     ),
     path(
-        "proposals/<int:pk>/revisions/diff/",
+        "proposals/<id:pk>/revisions/diff/",
         views.RevisionDiffView.as_view(),
         name="api-proposal-diff",
     ),
     path(
-        "proposals/<int:pk>/amendments/",
+        "proposals/<id:pk>/amendments/",
         amendments.AmendmentListView.as_view(),
         name="api-amendments",
     ),
     path(
-        "proposals/<int:pk>/amendments/<int:amendment_id>/",
+        "proposals/<id:pk>/amendments/<id:amendment_id>/",
         amendments.AmendmentDetailView.as_view(),
         name="api-amendment",
     ),
     path(
-        "proposals/<int:pk>/amendments/<int:amendment_id>/support/",
+        "proposals/<id:pk>/amendments/<id:amendment_id>/support/",
         amendments.AmendmentSupportView.as_view(),
         name="api-amendment-support",
     ),
     path(
-        "proposals/<int:pk>/amendments/<int:amendment_id>/accept/",
+        "proposals/<id:pk>/amendments/<id:amendment_id>/accept/",
         amendments.AmendmentAcceptView.as_view(),
         name="api-amendment-accept",
     ),
     path(
-        "proposals/<int:pk>/amendments/<int:amendment_id>/withdraw/",
+        "proposals/<id:pk>/amendments/<id:amendment_id>/withdraw/",
         amendments.AmendmentWithdrawView.as_view(),
         name="api-amendment-withdraw",
     ),
     path("policies/", views.PolicyListView.as_view(), name="api-policies"),
     path(
-        "units/<int:pk>/policy/", views.UnitPolicyView.as_view(), name="api-unit-policy"
+        "units/<id:pk>/policy/", views.UnitPolicyView.as_view(), name="api-unit-policy"
     ),
 ]

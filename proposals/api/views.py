@@ -14,7 +14,9 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from deliberation.api.pagination import LargePageNumberPagination
+from deliberation.api.schema import id_parameter
 from deliberation.idempotency import create_once, replay_headers, request_key
+from deliberation.inputs import query_bool, query_choice, query_int
 from deliberation.members.models import Unit
 from proposals import selectors, services
 from proposals.diff import revision_diff
@@ -53,53 +55,25 @@ class TopicListView(generics.ListAPIView):
     queryset = Topic.objects.all()
 
 
-def _int_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: [_("Must be a whole number.")]})
-    return int(value)
-
-
 def list_filters(params) -> dict:
     """Query parameters of the list, validated (unknown values are a 400)."""
-    state = params.get("state") or None
-    if state and state not in State.values:
-        raise ValidationError(
-            {
-                "state": [
-                    _("Unknown state; use one of: %(s)s.")
-                    % {"s": ", ".join(State.values)}
-                ]
-            }
-        )
-    ordering = params.get("ordering") or None
-    if ordering and ordering not in selectors.ORDERINGS:
-        raise ValidationError(
-            {
-                "ordering": [
-                    _("Use one of: %(o)s.") % {"o": ", ".join(selectors.ORDERINGS)}
-                ]
-            }
-        )
     return {
-        "state": state,
-        "unit": _int_param(params, "unit"),
-        "topic": _int_param(params, "topic"),
-        "author": _int_param(params, "author"),
-        "followed": params.get("followed") in ("1", "true", "yes", "on"),
-        "subunits": params.get("subunits") in ("1", "true", "yes", "on"),
+        "state": query_choice(params, "state", State.values),
+        "unit": query_int(params, "unit"),
+        "topic": query_int(params, "topic"),
+        "author": query_int(params, "author"),
+        "followed": query_bool(params, "followed"),
+        "subunits": query_bool(params, "subunits"),
         "q": (params.get("q") or "").strip()[:200] or None,
-        "ordering": ordering,
+        "ordering": query_choice(params, "ordering", selectors.ORDERINGS),
     }
 
 
 LIST_PARAMETERS = [
     OpenApiParameter("state", str, enum=State.values),
-    OpenApiParameter("unit", int),
-    OpenApiParameter("topic", int),
-    OpenApiParameter("author", int),
+    id_parameter("unit"),
+    id_parameter("topic"),
+    id_parameter("author"),
     OpenApiParameter("followed", bool),
     OpenApiParameter(
         "subunits", bool, description="with `unit`: include units below it"
@@ -252,13 +226,13 @@ class RevisionDiffView(APIView):
     equal | insert | delete."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("from", int), OpenApiParameter("to", int)],
+        parameters=[id_parameter("from"), id_parameter("to")],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request, pk: int):
         proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
-        to = _int_param(request.query_params, "to") or proposal.revision
-        from_ = _int_param(request.query_params, "from") or max(1, to - 1)
+        to = query_int(request.query_params, "to", default=proposal.revision)
+        from_ = query_int(request.query_params, "from", default=max(1, to - 1))
         revisions = {
             r.number: r
             for r in selectors.revisions_of(proposal).filter(number__in=[from_, to])

@@ -4,13 +4,11 @@ from . import views
 
 urlpatterns = [
     path("polls/", views.PollListView.as_view(), name="api-polls"),
-    path("polls/<int:pk>/", views.PollDetailView.as_view(), name="api-poll"),
+    path("polls/<id:pk>/", views.PollDetailView.as_view(), name="api-poll"),
+    path("polls/<id:pk>/ballots/", views.BallotView.as_view(), name="api-poll-ballots"),
+    path("polls/<id:pk>/result/", views.ResultView.as_view(), name="api-poll-result"),
     path(
-        "polls/<int:pk>/ballots/", views.BallotView.as_view(), name="api-poll-ballots"
-    ),
-    path("polls/<int:pk>/result/", views.ResultView.as_view(), name="api-poll-result"),
-    path(
-        "polls/<int:pk>/bulletin/",
+        "polls/<id:pk>/bulletin/",
         views.BulletinView.as_view(),
         name="api-poll-bulletin",
     ),

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from deliberation.api.pagination import PageNumberPagination
 from deliberation.discussions.models import Thread
 from deliberation.errors import Conflict
+from deliberation.inputs import query_int
 from deliberation.members.models import Unit
 from voting import permissions, selectors, services
 from voting.models import Poll, PollKind, PollState
@@ -22,15 +23,6 @@ from .serializers import (
     ReceiptSerializer,
     poll_payload,
 )
-
-
-def _int_param(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not str(value).isdigit():
-        raise ValidationError({name: [_("Must be a number.")]})
-    return int(value)
 
 
 def _poll(request, pk: int) -> Poll:
@@ -59,8 +51,8 @@ class PollListView(APIView):
         qs = selectors.list_polls(
             viewer=request.user,
             state=state,
-            unit=_int_param(request.query_params, "unit"),
-            proposal=_int_param(request.query_params, "proposal"),
+            unit=query_int(request.query_params, "unit"),
+            proposal=query_int(request.query_params, "proposal"),
             kind=kind,
         )
         paginator = PageNumberPagination()

@@ -1,7 +1,10 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
+from deliberation.api.schema import id_parameter
 from deliberation.audit.models import AuditEntry
 from deliberation.audit.selectors import list_audit_entries
+from deliberation.inputs import query_int
 from deliberation.members.models import Unit
 
 
@@ -36,14 +39,18 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         }
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[id_parameter("unit"), OpenApiParameter("action", str)]
+    )
+)
 class AuditLogView(generics.ListAPIView):
     """The public audit log: every grant and end of a role, every use of power."""
 
     serializer_class = AuditEntrySerializer
 
     def get_queryset(self):
-        unit = self.request.query_params.get("unit")
         return list_audit_entries(
             action=self.request.query_params.get("action") or None,
-            unit_id=int(unit) if unit and unit.isdigit() else None,
+            unit_id=query_int(self.request.query_params, "unit"),
         )

@@ -24,11 +24,6 @@ class RateLimitAware(APIView):
         return super().handle_exception(exc)
 
 
-def _int_param(request, name):
-    value = request.query_params.get(name)
-    return int(value) if value and value.isdigit() else None
-
-
 def readable_thread(request, pk) -> Thread:
     return selectors.get_readable_thread(viewer=request.user, pk=pk)
 

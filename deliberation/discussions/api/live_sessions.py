@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deliberation.api.schema import id_parameter
 from deliberation.discussions import selectors, services
 from deliberation.discussions.models import LiveSession
+from deliberation.inputs import query_bool, query_int
 from deliberation.members.models import Unit
 
-from ._common import _int_param
 from .serializers import (
     LiveSessionInputSerializer,
     LiveSessionSerializer,
@@ -21,6 +22,15 @@ from .serializers import (
 )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            id_parameter("unit"),
+            id_parameter("thread"),
+            OpenApiParameter("upcoming", bool),
+        ]
+    )
+)
 class LiveSessionListView(generics.ListCreateAPIView):
     """Scheduled discussion sessions; `?unit=`, `?thread=`, `?upcoming=1`. POST (a
     facilitator of the unit): `{"unit", "title", "agenda", "starts", "ends" |
@@ -31,9 +41,9 @@ class LiveSessionListView(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.list_live_sessions(
             viewer=self.request.user,
-            unit_id=_int_param(self.request, "unit"),
-            thread_id=_int_param(self.request, "thread"),
-            upcoming=self.request.query_params.get("upcoming") in {"1", "true"},
+            unit_id=query_int(self.request.query_params, "unit"),
+            thread_id=query_int(self.request.query_params, "thread"),
+            upcoming=query_bool(self.request.query_params, "upcoming"),
         )
 
     @extend_schema(

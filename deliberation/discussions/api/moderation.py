@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deliberation.api.schema import id_parameter
 from deliberation.discussions import selectors, services
 from deliberation.discussions.models import Appeal, Flag, ModerationAction
 from deliberation.discussions.subjects import readable_filter
+from deliberation.inputs import query_int
 
-from ._common import _int_param, readable_comment
+from ._common import readable_comment
 from .serializers import (
     AppealSerializer,
     DecideSerializer,
@@ -132,6 +134,7 @@ class AppealDecideView(APIView):
         return Response(AppealSerializer(appeal).data)
 
 
+@extend_schema_view(get=extend_schema(parameters=[id_parameter("unit")]))
 class ModerationLogView(generics.ListAPIView):
     """The public moderation log: every hide, restore and appeal decision; `?unit=`."""
 
@@ -140,5 +143,6 @@ class ModerationLogView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.moderation_log(
-            viewer=self.request.user, unit_id=_int_param(self.request, "unit")
+            viewer=self.request.user,
+            unit_id=query_int(self.request.query_params, "unit"),
         )

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from deliberation.api.fields import IdField
 from deliberation.discussions.models import (
     Appeal,
     AppealOutcome,
@@ -52,7 +53,7 @@ class ThreadSerializer(serializers.ModelSerializer):
 
 class ThreadInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    unit = serializers.IntegerField()
+    unit = IdField()
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -114,9 +115,7 @@ class CommentInputSerializer(serializers.Serializer):
         choices=Stance.choices, required=False, default=Stance.NEUTRAL
     )
     # Named like Field.parent (typeddjango/djangorestframework-stubs#158).
-    parent: Any = serializers.IntegerField(
-        required=False, allow_null=True, default=None
-    )
+    parent: Any = IdField(required=False, allow_null=True, default=None)
 
 
 class CommentEditSerializer(serializers.Serializer):
@@ -250,7 +249,7 @@ class LiveSessionInputSerializer(serializers.Serializer):
         "ends_at": "ends",
         "end": "ends",
     }
-    unit = serializers.IntegerField()
+    unit = IdField()
     title = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
@@ -262,7 +261,7 @@ class LiveSessionInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(
         required=False, min_value=5, max_value=24 * 60
     )
-    thread = serializers.IntegerField(required=False, allow_null=True, default=None)
+    thread = IdField(required=False, allow_null=True, default=None)
 
     def to_internal_value(self, data):
         if hasattr(data, "items"):

@@ -5,22 +5,28 @@ call one service or selector, shape the answer. Errors from services become 4xx 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, status
 from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deliberation.api.schema import id_parameter
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors, services
-from deliberation.discussions.models import Comment, Thread
+from deliberation.discussions.models import Comment, ReactionKind, Thread, ThreadKind
 from deliberation.idempotency import create_once, replay_headers, request_key
+from deliberation.inputs import query_choice, query_int
 from deliberation.members.models import Unit
 
 from ._common import (
     RateLimitAware,
-    _int_param,
     comment_response,
     readable_comment,
     readable_thread,
@@ -64,6 +70,14 @@ HISTORY = inline_serializer(
 )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            id_parameter("unit"),
+            OpenApiParameter("kind", str, enum=ThreadKind.values),
+        ]
+    )
+)
 class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
     """Threads (unit discussions and those of proposals/amendments); `?unit=`, `?kind=`.
     POST `{"title", "unit"}` opens a discussion in a unit you belong to."""
@@ -77,8 +91,8 @@ class ThreadListView(RateLimitAware, generics.ListCreateAPIView):
             raise PermissionDenied(_("Only members can read discussions."))
         return selectors.list_threads(
             viewer=self.request.user,
-            unit_id=_int_param(self.request, "unit"),
-            kind=self.request.query_params.get("kind") or None,
+            unit_id=query_int(self.request.query_params, "unit"),
+            kind=query_choice(self.request.query_params, "kind", ThreadKind.values),
         )
 
     @extend_schema(request=ThreadInputSerializer, responses={201: ThreadSerializer})
@@ -269,7 +283,13 @@ class CommentReactionsView(APIView):
         )
         return self._answer(request, comment, 201 if created else 200)
 
-    @extend_schema(request=ReactionInputSerializer, responses=REACTIONS)
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter("kind", str, enum=ReactionKind.values, required=True)
+        ],
+        responses=REACTIONS,
+    )
     def delete(self, request, pk):
         raw = (
             request.data

@@ -19,6 +19,8 @@ from ..models import LiveSession, Thread
 from .threads import append_thread_event, create_thread
 
 DEFAULT_SESSION_MINUTES = 60
+MAX_SESSION_LENGTH = timedelta(hours=24)
+MAX_SCHEDULE_AHEAD = timedelta(days=2 * 365)
 
 
 def schedule_live_session(
@@ -48,8 +50,19 @@ def schedule_live_session(
         )
     if starts is None or ends is None or ends <= starts:
         raise ServiceError(_("The session must end after it starts."), code="bad_times")
-    if ends < timezone.now():
+    now = timezone.now()
+    if ends < now:
         raise ServiceError(_("The session would already be over."), code="bad_times")
+    if ends - starts > MAX_SESSION_LENGTH:
+        raise ServiceError(
+            _("A session lasts at most %(hours)d hours.")
+            % {"hours": MAX_SESSION_LENGTH // timedelta(hours=1)},
+            code="bad_times",
+        )
+    if starts > now + MAX_SCHEDULE_AHEAD:
+        raise ServiceError(
+            _("A session can be scheduled at most two years ahead."), code="bad_times"
+        )
     if thread is not None and thread.unit_id != unit.pk:
         raise ServiceError(_("The thread belongs to another unit."), code="bad_thread")
     with transaction.atomic():

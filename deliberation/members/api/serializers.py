@@ -23,7 +23,7 @@ class UnitBriefSerializer(serializers.ModelSerializer):
 class RoleAssignmentSerializer(serializers.ModelSerializer):
     member = MemberBriefSerializer(read_only=True)
     unit = UnitBriefSerializer(read_only=True)
-    granted_by = MemberBriefSerializer(read_only=True)
+    granted_by = MemberBriefSerializer(read_only=True, allow_null=True)
     is_current = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -66,7 +66,7 @@ class RoleEndSerializer(serializers.Serializer):
 class UnitSerializer(serializers.ModelSerializer):
     # A field named like Field.parent: DRF pops declared fields off the class, the
     # stubs cannot know (typeddjango/djangorestframework-stubs#158).
-    parent: Any = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent: Any = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     children = serializers.SerializerMethodField()
     member_count = serializers.SerializerMethodField()
     direct_member_count = serializers.IntegerField(read_only=True)

@@ -1,13 +1,20 @@
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deliberation.api.pagination import LargePageNumberPagination
+from deliberation.api.schema import id_parameter
+from deliberation.inputs import query_bool, query_int
 from deliberation.members import login_limits
 from deliberation.members.models import RoleAssignment
 from deliberation.members.selectors import (
@@ -125,6 +132,9 @@ class UnitDetailView(generics.RetrieveAPIView):
         return list_units()
 
 
+@extend_schema_view(
+    get=extend_schema(parameters=[id_parameter("unit"), OpenApiParameter("all", bool)])
+)
 class RoleListView(generics.ListCreateAPIView):
     """Current role holders (public); `?all=1` includes past and future terms.
     POST grants a role (administrators of the unit), recorded in the audit log."""
@@ -135,12 +145,12 @@ class RoleListView(generics.ListCreateAPIView):
     def get_queryset(self):
         qs = (
             RoleAssignment.objects.select_related("member", "unit", "granted_by")
-            if self.request.query_params.get("all") in ("1", "true")
+            if query_bool(self.request.query_params, "all")
             else current_roles().select_related("granted_by")
         )
-        unit = self.request.query_params.get("unit")
-        if unit and unit.isdigit():
-            qs = qs.filter(unit_id=int(unit))
+        unit = query_int(self.request.query_params, "unit")
+        if unit is not None:
+            qs = qs.filter(unit_id=unit)
         return qs.order_by("unit__path", "role", "starts", "pk")
 
     @extend_schema(request=RoleGrantSerializer, responses=RoleAssignmentSerializer)

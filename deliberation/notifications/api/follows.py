@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from deliberation.api.fields import IdField
+from deliberation.api.schema import id_parameter
+from deliberation.inputs import query_choice
 from deliberation.members.viewer import member_of
 from deliberation.notifications import services
 from deliberation.notifications.models import Follow, FollowTarget
@@ -16,7 +19,7 @@ from deliberation.notifications.models import Follow, FollowTarget
 
 class FollowSerializer(serializers.ModelSerializer):
     target_kind = serializers.ChoiceField(choices=FollowTarget.choices)
-    target_id = serializers.IntegerField(min_value=1)
+    target_id = IdField()
 
     class Meta:
         model = Follow
@@ -40,6 +43,11 @@ def _normalised(data) -> dict:
     return out
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("target_kind", str, enum=FollowTarget.values)]
+    )
+)
 class FollowListView(generics.ListCreateAPIView):
     """Your follows (`?target_kind=` filters). POST follows (idempotent: 201 when new,
     200 when you already followed). DELETE with `target_kind` and `target_id` (body or
@@ -51,12 +59,14 @@ class FollowListView(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Follow.objects.none()
         qs = Follow.objects.filter(member=member_of(self.request))
-        kind = self.request.query_params.get("target_kind")
+        kind = query_choice(
+            self.request.query_params, "target_kind", FollowTarget.values
+        )
         if kind:
             qs = qs.filter(target_kind=kind)
         return qs
 
-    def post(self, request):
+    def _follow(self, request):
         data = FollowSerializer(data=_normalised(request.data))
         data.is_valid(raise_exception=True)
         follow, created = services.follow(member=request.user, **data.validated_data)
@@ -66,9 +76,18 @@ class FollowListView(generics.ListCreateAPIView):
         )
 
     @extend_schema(
+        request=FollowSerializer,
+        responses={201: FollowSerializer, 200: FollowSerializer},
+    )
+    def post(self, request):
+        return self._follow(request)
+
+    @extend_schema(
         parameters=[
-            OpenApiParameter("target_kind", str),
-            OpenApiParameter("target_id", int),
+            OpenApiParameter(
+                "target_kind", str, enum=FollowTarget.values, required=True
+            ),
+            id_parameter("target_id", required=True),
         ],
         responses={204: None},
         operation_id="follows_destroy_by_target",

@@ -4,5 +4,5 @@ from .follows import FollowDetailView, FollowListView
 
 urlpatterns: list = [
     path("follows/", FollowListView.as_view(), name="api-follows"),
-    path("follows/<int:pk>/", FollowDetailView.as_view(), name="api-follow"),
+    path("follows/<id:pk>/", FollowDetailView.as_view(), name="api-follow"),
 ]
