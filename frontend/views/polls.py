@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation.errors import NotAllowed, ServiceError
 from voting import selectors, services
-from voting.models import Poll, PollState, VoterRoll
+from voting.models import Poll, PollState
 
 from .poll_display import ballot_payload, questions_for_display, result_for_display
 
@@ -45,29 +45,24 @@ def poll_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(request: HttpRequest, poll: Poll, **extra) -> dict:
+def _context(request: HttpRequest, poll: Poll, **extra: object) -> dict:
     questions = questions_for_display(poll)
-    user = request.user
-    signed_in = user.is_authenticated
-    on_roll = (
-        signed_in and VoterRoll.objects.filter(poll=poll, member_id=user.pk).exists()
-    )
+    participations = selectors.turnout_of(poll)
     phase = poll.phase()
-    ctx = {
+    ctx: dict = {
         "poll": poll,
         "phase": phase,
         "questions": questions,
-        "on_roll": on_roll,
-        "has_voted": signed_in and selectors.has_voted(poll, user),
-        "participations": selectors.turnout_of(poll),
+        # annotated by the selector for a signed-in viewer (no extra queries)
+        "on_roll": bool(getattr(poll, "viewer_eligible", False)),
+        "has_voted": bool(getattr(poll, "viewer_has_voted", False)),
+        "participations": participations,
         "result": result_for_display(poll, questions) if phase == "closed" else None,
         "proposals": list(poll.proposals.all()),
         "choices": ("yes", "no", "abstain"),
     }
-    if ctx["participations"] and poll.eligible_count:
-        ctx["turnout_percent"] = round(
-            100 * ctx["participations"] / poll.eligible_count, 1
-        )
+    if participations and poll.eligible_count:
+        ctx["turnout_percent"] = round(100 * participations / poll.eligible_count, 1)
     ctx.update(extra)
     return ctx
 

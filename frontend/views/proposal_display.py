@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from proposals import selectors
 from proposals.models import Proposal, State
+from voting.models import Poll
 
 
 def with_cards(proposals) -> list[Proposal]:
@@ -127,3 +128,16 @@ def _running_totals(days) -> list[tuple]:
         total += n
         rows.append((day, n, total))
     return rows
+
+
+def poll_of(proposal: Proposal) -> Poll | None:
+    """The poll a proposal is (or was) voted in, with its stored result; only asked
+    once the proposal has reached the vote."""
+    if proposal.state not in {State.VOTING, State.ADOPTED, State.REJECTED}:
+        return None
+    return (
+        Poll.objects.filter(proposals=proposal)
+        .select_related("result")
+        .only("id", "state", "closes", "result")
+        .first()
+    )

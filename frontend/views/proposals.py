@@ -25,7 +25,7 @@ from proposals import permissions, selectors, services
 from proposals.diff import diff_html, revision_diff
 from proposals.models import Proposal, State, Topic
 
-from .proposal_display import support_chart, timeline, with_cards
+from .proposal_display import poll_of, support_chart, timeline, with_cards
 from .proposal_forms import (
     AmendmentForm,
     EditForm,
@@ -231,6 +231,7 @@ def proposal_detail(request, pk: int):
             "group": _alternative_group(proposal),
             "chart": support_chart(proposal),
             "timeline": timeline(proposal),
+            "poll": poll_of(proposal),
             "state_labels_json": json.dumps({k: str(v) for k, v in State.choices}),
             "support_percent": min(
                 100, round(100 * proposal.support_count / proposal.support_needed)
