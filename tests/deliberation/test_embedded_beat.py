@@ -45,3 +45,21 @@ def test_an_entry_waits_for_its_interval(db):
         "voting-sweep",
     ]
     assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]
+
+
+def test_one_off_tasks_run_when_due_and_only_where_the_beat_runs(monkeypatch, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = timezone.now() + timedelta(seconds=30)
+    assert embedded_beat.call_at(soon, "voting.sweep", []) is False  # no beat here
+    monkeypatch.setattr(embedded_beat, "_timers", [])
+    embedded_beat._running.set()
+    try:
+        assert embedded_beat.call_at(soon, "voting.sweep", []) is True
+        assert embedded_beat.run_timers(soon.timestamp() - 1) == []
+        assert embedded_beat.run_timers(soon.timestamp()) == ["voting.sweep"]
+        assert embedded_beat.run_timers(soon.timestamp() + 60) == []
+    finally:
+        embedded_beat._running.clear()
