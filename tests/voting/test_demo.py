@@ -8,6 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from deliberation.members.models import Member
+from tests.conftest import client_for
 from voting.models import (
     BulletinBallot,
     Participation,
@@ -87,3 +89,21 @@ def test_the_demo_has_every_kind_of_open_poll(seeded):
     assert open_.filter(kind=PollKind.ADVISORY, thread__isnull=False).exists()
     for poll in open_:
         assert Participation.objects.filter(poll=poll).count() >= 10
+
+
+@pytest.mark.django_db
+def test_the_demo_polls_answer_in_the_api(seeded):
+    api = client_for(Member.objects.get(username="anna"))
+    listed = api.get("/api/v1/polls/").json()
+    assert {p["id"] for p in listed["results"]} == set(
+        Poll.objects.values_list("pk", flat=True)
+    )
+    for poll in Poll.objects.all():
+        assert api.get(f"/api/v1/polls/{poll.pk}/").status_code == 200
+        result = api.get(f"/api/v1/polls/{poll.pk}/result/")
+        if poll.state == PollState.CLOSED:
+            assert result.status_code == 200
+            assert result.json()["ballots"] == Result.objects.get(poll=poll).ballots
+            assert api.get(f"/api/v1/polls/{poll.pk}/bulletin/").status_code == 200
+        else:
+            assert result.status_code == 409
