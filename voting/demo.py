@@ -118,7 +118,8 @@ def seed(stdout=None) -> str:
     for poll in stale:
         adopted = poll.proposal is not None and poll.proposal.state == State.ADOPTED
         if poll.questions.exists():
-            _cast(poll, turnout=0.45, lean=0.75 if adopted else 0.3, personas=True)
+            turnout = min(0.45, 80 / max(poll.eligible_count, 1))  # seeding time
+            _cast(poll, turnout=turnout, lean=0.75 if adopted else 0.3, personas=True)
         _close_now(poll)
     open_, closed = (
         Poll.objects.filter(state=s).count() for s in (PollState.OPEN, PollState.CLOSED)
