@@ -82,7 +82,7 @@ def encode(answers: list, specs: list[QuestionSpec]) -> str:
         if not isinstance(answer, dict):
             _fail(_("Each answer must be an object with “question”."))
         qid = answer.get("question")
-        if isinstance(qid, str) and qid.isdigit():
+        if isinstance(qid, str) and qid.isascii() and qid.isdigit() and len(qid) < 19:
             qid = int(qid)
         if not isinstance(qid, int) or isinstance(qid, bool) or qid not in by_id:
             _fail(_("Question %(q)s is not in this poll.") % {"q": qid})
@@ -125,7 +125,12 @@ def _ranking_token(answer: dict, spec: QuestionSpec, option_owner: dict) -> str:
         )
     ids: list[int] = []
     for item in ranking:
-        if isinstance(item, str) and item.isdigit():
+        if (
+            isinstance(item, str)
+            and item.isascii()
+            and item.isdigit()
+            and len(item) < 19
+        ):
             item = int(item)
         if not isinstance(item, int) or isinstance(item, bool):
             _fail(_("A ranking lists option ids (numbers)."))

@@ -60,7 +60,7 @@ def ballot_payload(post, questions: list[dict]) -> dict:
         ranked = []
         for option in q["options"]:
             raw = (post.get(f"q{q['id']}_{option['id']}") or "").strip()
-            if raw.isdigit() and 0 < len(raw) < 4:
+            if raw.isascii() and raw.isdigit() and 0 < len(raw) < 4:
                 ranked.append((int(raw), option["id"]))
         ranks = [r for r, _o in ranked]
         if len(set(ranks)) != len(ranks):

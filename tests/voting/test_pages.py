@@ -175,3 +175,18 @@ def test_anonymous_visitor_is_asked_to_sign_in(advisory, client):
     assert page.status_code in (200, 404)
     if page.status_code == 200:
         assert "Sign in to vote" in page.text
+
+
+def test_non_ascii_digits_are_a_clear_error_not_a_crash(advisory, member):
+    poll = advisory(method="schulze", options=["Tisdag", "Onsdag"])
+    q = poll.questions.get()
+    api = signed_in(member)
+    resp = api.post(
+        f"/api/v1/polls/{poll.pk}/ballots/",
+        {"answers": [{"question": "²", "ranking": ["²"]}]},
+        content_type="application/json",
+    )
+    assert resp.status_code == 400
+    page = api.post(f"/polls/{poll.pk}/vote/", {f"q{q.pk}_{q.options.first().pk}": "²"})
+    assert page.status_code == 400
+    assert not Participation.objects.filter(poll=poll).exists()
