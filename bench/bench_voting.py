@@ -42,6 +42,8 @@ OPTIONS = 10
 CAST_SECONDS = float(os.environ.get("BENCH_CAST_SECONDS", "8"))
 CAST_THREADS = int(os.environ.get("BENCH_CAST_THREADS", "8"))
 RAW_CONNECTIONS = 4
+HTTP_CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "50"))
+HTTP_WORKERS = int(os.environ.get("BENCH_HTTP_WORKERS", "2"))
 
 
 class Report(harness.Report):
@@ -448,7 +450,7 @@ def casts(poll, seconds: float, threads: int) -> tuple[float, list[float], int, 
     return len(flat) / elapsed, flat, len(flat), sum(errors)
 
 
-def bench_cast(report: Report, poll, database_url: str) -> None:
+def bench_cast(report: Report, poll, database_url: str) -> float:
     from voting.models import Participation, PendingBallot
 
     poll.refresh_from_db()
@@ -483,6 +485,108 @@ def bench_cast(report: Report, poll, database_url: str) -> None:
         1,
         unit="lost/doubled/failed",
     )
+    return raw
+
+
+def http_casts(
+    poll, env: dict, seconds: float, clients: int
+) -> tuple[float, list[float], int, int]:
+    """POST /api/v1/polls/{id}/ballots/ through gunicorn (HTTP_WORKERS sync workers,
+    the production profile) from `clients` threads, each request with another
+    member's token. → (rate, latencies in ms, 201s, other answers)."""
+    import tempfile
+
+    import httpx
+    from django.db import connections
+    from rest_framework.authtoken.models import Token
+
+    from voting.models import VoterRoll
+
+    ids = option_ids(poll)
+    member_ids = list(
+        VoterRoll.objects.filter(poll=poll)
+        .order_by("?")
+        .values_list("member_id", flat=True)[: int(seconds * 1000)]
+    )
+    tokens = Token.objects.bulk_create(
+        [Token(key=uuid.uuid4().hex + "00000000", user_id=m) for m in member_ids],
+        batch_size=5000,
+    )
+    connections.close_all()
+    keys = iter([t.key for t in tokens])
+    lock = threading.Lock()
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    tmp = Path(tempfile.mkdtemp(prefix="bench-voting-"))
+    server = harness.start_gunicorn(env, tmp / "gunicorn.log", workers=HTTP_WORKERS)
+    start = threading.Barrier(clients + 1)
+    path = f"/api/v1/polls/{poll.pk}/ballots/"
+
+    def client(k: int) -> None:
+        rng = random.Random(100 + k)
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            http.get(harness.HELLO)
+            start.wait()
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end:
+                with lock:
+                    key = next(keys)
+                body = {"ranking": rng.sample(ids, len(ids))}
+                t0 = time.perf_counter()
+                resp = http.post(
+                    path, json=body, headers={"Authorization": f"Token {key}"}
+                )
+                if resp.status_code != 201:
+                    errors[k] += 1
+                    continue
+                latencies[k].append((time.perf_counter() - t0) * 1000)
+
+    try:
+        pool = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+        for t in pool:
+            t.start()
+        start.wait()
+        t0 = time.perf_counter()
+        for t in pool:
+            t.join()
+        elapsed = time.perf_counter() - t0
+    finally:
+        server.stop()
+    flat = [x for per in latencies for x in per]
+    return len(flat) / elapsed, flat, len(flat), sum(errors)
+
+
+def bench_http_cast(report: Report, poll, env: dict, raw: float) -> None:
+    from voting.models import Participation, PendingBallot
+
+    rate, latencies, ok, errors = http_casts(poll, env, CAST_SECONDS, HTTP_CLIENTS)
+    ballots = PendingBallot.objects.filter(poll=poll).count()
+    participations = Participation.objects.filter(poll=poll).count()
+    print(
+        f"\n2b. Casting over HTTP: {HTTP_CLIENTS} client threads → gunicorn "
+        f"({HTTP_WORKERS} sync workers, production profile) for {CAST_SECONDS:g} s, "
+        "against the same raw-insert baseline:"
+    )
+    print(
+        f"  {ok} ballots cast ({errors} non-201): {rate:.0f}/s; latency p50 "
+        f"{harness.percentile(latencies, 50):.1f} ms"
+    )
+    report.add_at_least(
+        "HTTP ballots/s against raw inserts",
+        f"{rate / raw:7.3f}× ({rate:.0f}/s vs {raw:.0f}/s)",
+        rate / raw,
+        0.10,
+    )
+    p99 = harness.percentile(latencies, 99)
+    report.add("HTTP cast latency p99", f"{p99:7.1f} ms", p99, 150)
+    lost = abs(ballots - ok) + abs(participations - ok) + errors
+    report.add(
+        "HTTP ballots == participations == 201s",
+        f"{ballots} ballots, {participations} participations, {ok} casts",
+        lost,
+        1,
+        unit="lost/doubled/failed",
+    )
 
 
 # ------------------------------------------------------------------ main
@@ -512,6 +616,7 @@ def main() -> None:
         closing_poll = ranked_poll(branch, actor, "Vilket alternativ väljer vi?")
         seal_ballots(closing_poll, n)
         cast_poll = ranked_poll(branch, actor, "Och vilket väljer vi nu?")
+        http_poll = ranked_poll(branch, actor, "Och över HTTP, då?")
         print(
             f"{roll:,} members, {n:,} sealed ballots in "
             f"{time.perf_counter() - t0:.1f} s; load average "
@@ -521,7 +626,8 @@ def main() -> None:
         )
         report = Report("bench_voting")
         bench_close(report, closing_poll, n)
-        bench_cast(report, cast_poll, database_url)
+        raw = bench_cast(report, cast_poll, database_url)
+        bench_http_cast(report, http_poll, env, raw)
         print(
             f"  load average at the end "
             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; total "
