@@ -59,6 +59,7 @@ def production_env(database_url: str, redis: str, **extra: str) -> dict[str, str
         BEHIND_TLS_PROXY="0",
         SITE_URL="http://127.0.0.1",
         TORGET_BENCH_HELLO="1",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",  # testserver: query counts
         LOG_LEVEL="WARNING",
         **extra,
     )
