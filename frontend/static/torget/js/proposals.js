@@ -1,6 +1,7 @@
 // Live support figures on a proposal page: listens on /ws/threads/{thread}/ for
 // proposal.support_changed and proposal.state_changed. Progressive enhancement only:
 // without JavaScript the page shows the figures as of loading and the forms work.
+import { connectThread } from "./thread_socket.js";
 const box = document.querySelector("[data-proposal-live]");
 
 function setText(selector, value) {
@@ -31,33 +32,6 @@ function apply(event) {
   }
 }
 
-function connect(threadId) {
-  let lastSeq = 0;
-  let delay = 1000;
-  const open = () => {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/threads/${threadId}/`);
-    socket.addEventListener("open", () => {
-      delay = 1000;
-      if (lastSeq) socket.send(JSON.stringify({ type: "resume", after_seq: lastSeq }));
-    });
-    socket.addEventListener("message", (msg) => {
-      let event;
-      try { event = JSON.parse(msg.data); } catch { return; }
-      if (typeof event.seq === "number") {
-        if (event.seq <= lastSeq) return;
-        lastSeq = event.seq;
-      }
-      apply(event);
-    });
-    socket.addEventListener("close", () => {
-      setTimeout(open, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  };
-  open();
-}
-
 if (box && box.dataset.thread && "WebSocket" in window) {
-  connect(box.dataset.thread);
+  connectThread(box.dataset.thread, apply);
 }
