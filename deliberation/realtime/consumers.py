@@ -49,6 +49,14 @@ class JsonFrameConsumer(AsyncJsonWebsocketConsumer):
             await super().dispatch(message)
         except StopConsumer:
             raise
+        except OSError:
+            # The client went away while we were sending to it (uvicorn raises
+            # ClientDisconnected, an OSError): nothing to tell it and nothing to log
+            # as a failure; leave cleanly (presence included) and stop.
+            if message.get("type") in ("websocket.connect", "websocket.disconnect"):
+                raise
+            await self.disconnect(1006)
+            raise StopConsumer from None
         except Exception:
             if message.get("type") == "websocket.receive":
                 logger.exception("websocket frame failed on %s", self.scope["path"])
