@@ -35,6 +35,7 @@ def _errors_of(exc: Exception) -> list[str]:
     return [str(getattr(exc, "detail", exc))]
 
 
+@login_required
 def poll_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state")
     state = state if state in STATES else None
@@ -67,6 +68,7 @@ def _context(request: HttpRequest, poll: Poll, **extra: object) -> dict:
     return ctx
 
 
+@login_required
 def poll_detail(request: HttpRequest, pk: int) -> HttpResponse:
     poll = _poll_or_404(request, pk)
     return render(request, "polls/detail.html", _context(request, poll))
@@ -98,6 +100,7 @@ def poll_vote(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@login_required
 def poll_recount(request: HttpRequest, pk: int) -> HttpResponse:
     poll = _poll_or_404(request, pk)
     return render(

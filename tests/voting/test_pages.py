@@ -169,12 +169,14 @@ def test_poll_list_page_in_a_fixed_number_of_queries(
     assert len(few.captured_queries) <= 12
 
 
-def test_anonymous_visitor_is_asked_to_sign_in(advisory, client):
+def test_anonymous_visitor_is_sent_to_sign_in_as_the_api_asks(advisory, client):
+    """Polls are for members, on the pages as in the API (401 there)."""
     poll = advisory()
-    page = client.get(f"/polls/{poll.pk}/")
-    assert page.status_code in (200, 404)
-    if page.status_code == 200:
-        assert "Sign in to vote" in page.text
+    for path in ("/polls/", f"/polls/{poll.pk}/", f"/polls/{poll.pk}/recount/"):
+        page = client.get(path)
+        assert page.status_code == 302
+        assert page["Location"].startswith("/accounts/login/")
+    assert client.get(f"/api/v1/polls/{poll.pk}/").status_code == 401
 
 
 def test_non_ascii_digits_are_a_clear_error_not_a_crash(advisory, member):
