@@ -44,6 +44,16 @@ class ProposalsConfig(AppConfig):
         )
         register_follow_target(FollowTarget.TOPIC, model="proposals.Topic")
 
+        from deliberation.notifications.needs_action import (
+            register_needs_action_provider,
+        )
+
+        from . import needs_action
+
+        register_needs_action_provider("support", needs_action.proposals_to_support)
+        register_needs_action_provider("coauthor", needs_action.coauthor_invitations)
+        register_needs_action_provider("amendment", needs_action.amendments_to_decide)
+
 
 def _ensure_default_policy(*, using: str = "default", **kwargs) -> None:
     from .services import ensure_default_policy

@@ -14,3 +14,11 @@ class VotingConfig(AppConfig):
 
         hooks.on_voting_started(proposal_entered_voting)
         add_beat_entry("voting-sweep", "voting.sweep", 30.0)
+
+        from deliberation.notifications.needs_action import (
+            register_needs_action_provider,
+        )
+
+        from .needs_action import polls_to_vote_in
+
+        register_needs_action_provider("vote", polls_to_vote_in)

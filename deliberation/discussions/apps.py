@@ -23,6 +23,15 @@ class DiscussionsConfig(AppConfig):
             is_public=lambda thread: True,
         )
 
+        from deliberation.notifications.needs_action import (
+            register_needs_action_provider,
+        )
+
+        from . import needs_action
+
+        register_needs_action_provider("reply", needs_action.replies_to_answer)
+        register_needs_action_provider("session", needs_action.sessions_to_join)
+
         add_beat_entry(
             "discussions-announce-live-sessions",
             "discussions.announce_live_sessions",

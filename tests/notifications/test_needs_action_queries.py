@@ -1,0 +1,89 @@
+"""The "needs my action" list costs a fixed number of queries whatever it holds:
+at most two per provider (plus the member's units, read once), the same for one
+item of every kind as for three."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from deliberation.discussions.services import (
+    create_thread,
+    post_comment,
+    schedule_live_session,
+)
+from deliberation.notifications.needs_action import (
+    needs_action_for,
+    registered_providers,
+)
+from proposals import services as proposals
+from tests.factories import MemberFactory, give_role
+
+from .needs_action_helpers import items, open_poll, proposal_near_quorum
+
+pytestmark = pytest.mark.django_db
+
+
+def _one_of_each(tree, member, n):
+    author = MemberFactory(units=[tree["branch"]])
+    backers = [MemberFactory(units=[tree["branch"]]) for _ in range(3)]
+    facilitator = MemberFactory(units=[tree["branch"]])
+    give_role(facilitator, tree["branch"], "facilitator")
+    thread = create_thread(title=f"Tråd {n}", unit=tree["branch"], actor=member)
+    open_poll(tree["branch"], author, hours=10 + n, question=f"Fråga nummer {n}?")
+    proposal_near_quorum(tree["branch"], author, backers)
+    proposals.create_proposal(
+        actor=author, title=f"Utkast {n}", unit=tree["branch"], coauthors=[member]
+    )
+    mine = proposals.create_proposal(
+        actor=member,
+        title=f"Mitt förslag {n}",
+        body="Vi vill bygga fler cykelbanor.",
+        unit=tree["branch"],
+        publish=True,
+    )
+    proposals.create_amendment(
+        proposal=mine, actor=author, original="fler", replacement="många fler"
+    )
+    comment = post_comment(thread=thread, author=member, body="Vad tycker ni?")
+    post_comment(thread=thread, author=author, body="Bra!", parent=comment)
+    schedule_live_session(
+        unit=tree["branch"],
+        facilitator=facilitator,
+        title=f"Möte {n}",
+        starts=timezone.now() + timedelta(days=1, hours=n),
+    )
+
+
+def _count(client):
+    with CaptureQueriesContext(connection) as ctx:
+        body = items(client)
+    return len(ctx.captured_queries), body
+
+
+def test_api_queries_do_not_grow_with_the_items(api, member, tree):
+    _one_of_each(tree, member, 1)
+    few, body = _count(api)
+    assert sorted({i["kind"] for i in body}) == sorted(registered_providers())
+    assert len(body) == len(registered_providers())
+    for n in (2, 3):
+        _one_of_each(tree, member, n)
+    many, body = _count(api)
+    assert len(body) == 3 * len(registered_providers())
+    assert many == few
+
+
+def test_each_provider_costs_one_query(member, tree):
+    _one_of_each(tree, member, 1)
+    fresh = type(member).objects.get(pk=member.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        found = needs_action_for(fresh)
+    assert len(found) == len(registered_providers())
+    # the member's units and their ancestors are read once (two queries) and
+    # cached on the member for every provider
+    # one query per provider here (two are allowed)
+    assert len(ctx.captured_queries) == len(registered_providers()) + 2
