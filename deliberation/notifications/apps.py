@@ -8,6 +8,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from deliberation.celery import add_beat_entry
+
+        from .core_kinds import register_core_kinds
+        from .rules import register_core_rules
         from .targets import register_core_targets
 
         register_core_targets()
+        register_core_rules()
+        register_core_kinds()
+        add_beat_entry("notifications-sweep", "notifications.sweep", 30.0)

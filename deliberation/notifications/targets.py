@@ -74,3 +74,12 @@ def register_core_targets() -> None:
     register_follow_target(
         FollowTarget.THREAD, model="discussions.Thread", can_follow=_can_follow_thread
     )
+
+
+def target_kind_of(obj: models.Model) -> str | None:
+    """The follow kind of an object (its model registered as a target), or None."""
+    label = obj._meta.label
+    for rule in _targets.values():
+        if rule.model.lower() == label.lower():
+            return rule.kind
+    return None

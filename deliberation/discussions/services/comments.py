@@ -14,6 +14,7 @@ from deliberation.members.models import Member
 
 from .. import permissions as perms
 from ..models import Comment, CommentRevision, Mention, Thread, ThreadEvent
+from ..notifying import comment_posted, mentions_made
 from ..payloads import TEXT_KEYS, without_text
 from ._common import _locked, _validate_body, _validate_stance
 from .rate_limits import check_comment_rate
@@ -60,13 +61,12 @@ def post_comment(
             root_id=(parent.root_id or parent.pk) if parent else None,
             depth=(parent.depth + 1) if parent else 0,
         )
+        mentioned = readers(mentioned, thread, but=author)
         Mention.objects.bulk_create(
-            [
-                Mention(comment=comment, member=m)
-                for m in readers(mentioned, thread, but=author)
-            ],
+            [Mention(comment=comment, member=m) for m in mentioned],
             ignore_conflicts=True,
         )
+        comment_posted(comment, mentioned)
         event = append_thread_event(
             thread=thread,
             type="comment.created",
@@ -133,13 +133,15 @@ def edit_comment(
     comment.body_html = render_comment(body, mentioned)
     comment.edited = timezone.now()
     comment.save(update_fields=["body", "stance", "body_html", "edited"])
+    mentioned = readers(mentioned, comment.thread, but=actor)
+    before = set(
+        Mention.objects.filter(comment=comment).values_list("member_id", flat=True)
+    )
     Mention.objects.bulk_create(
-        [
-            Mention(comment=comment, member=m)
-            for m in readers(mentioned, comment.thread, but=actor)
-        ],
+        [Mention(comment=comment, member=m) for m in mentioned],
         ignore_conflicts=True,
     )
+    mentions_made(comment, [m.pk for m in mentioned if m.pk not in before])
     append_thread_event(
         thread=comment.thread_id,
         type="comment.edited",

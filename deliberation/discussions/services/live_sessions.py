@@ -16,6 +16,7 @@ from deliberation.members.models import Member, Unit
 
 from .. import permissions as perms
 from ..models import LiveSession, Thread
+from ..notifying import session_started
 from .threads import append_thread_event, create_thread
 
 DEFAULT_SESSION_MINUTES = 60
@@ -153,7 +154,7 @@ def announce_started_sessions(*, now: datetime | None = None) -> int:
         closed__isnull=True, start_announced__isnull=True, starts__lte=now, ends__gt=now
     )
     announced = 0
-    for session in due.select_related("thread"):
+    for session in due.select_related("thread", "unit", "facilitator"):
         with transaction.atomic():
             claimed = LiveSession.objects.filter(
                 pk=session.pk, start_announced__isnull=True
@@ -165,6 +166,7 @@ def announce_started_sessions(*, now: datetime | None = None) -> int:
                     object_id=session.pk,
                     data=session_event_data(session),
                 )
+                session_started(session)
                 announced += 1
     return announced
 

@@ -21,6 +21,7 @@ from ..models import (
     ModerationAction,
     ModerationKind,
 )
+from ..notifying import moderation_decided
 from ..subjects import public_title
 from ._common import _locked, _validate_reason
 from .rendering import comment_event_data
@@ -76,6 +77,9 @@ def record_moderation(
         },
         reason=reason,
         data={"thread": comment.thread_id, "moderation_action": action.pk},
+    )
+    moderation_decided(
+        comment, decision=kind, reason=reason, key=f"moderation:{action.pk}"
     )
     return action
 

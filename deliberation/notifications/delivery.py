@@ -1,0 +1,134 @@
+"""Fan-out of an event to its recipients (docs/notifications.md, "Delivery").
+
+`fan_out` resolves who gets the event (named recipients and followers, never the
+actor) and splits them into chunks of CHUNK members, each one task; `deliver_chunk`
+keeps those who may read the subject now, inserts their notifications in one bulk
+insert (unique per recipient and event: a chunk run twice inserts nothing more),
+pushes them live and sends the e-mails due at once. Every step is safe to repeat."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deliberation.members.models import Member
+
+from .kinds import kind_for, load_subject, readers_among
+from .models import Channel, Follow, Notification, NotificationEvent
+from .preferences import channels_for
+
+logger = logging.getLogger(__name__)
+
+
+def chunk_size() -> int:
+    return int(getattr(settings, "NOTIFICATION_CHUNK", 500))
+
+
+def recipients_of(event: NotificationEvent) -> list[int]:
+    """Named recipients and followers, active accounts only, never the actor."""
+    ids = set(event.recipients or [])
+    targets = Q(pk__in=[])
+    for target_kind, target_id in event.followers_of or []:
+        targets |= Q(target_kind=target_kind, target_id=target_id)
+    if event.followers_of:
+        ids.update(Follow.objects.filter(targets).values_list("member_id", flat=True))
+    ids.discard(event.actor_id)
+    if not ids:
+        return []
+    return sorted(
+        Member.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
+    )
+
+
+def fan_out(event_id: int) -> list[list[int]]:
+    """The recipients of an undelivered event in chunks (empty once delivered)."""
+    event = NotificationEvent.objects.filter(pk=event_id).first()
+    if event is None or event.delivered is not None:
+        return []
+    NotificationEvent.objects.filter(pk=event_id).update(attempts=event.attempts + 1)
+    ids = recipients_of(event)
+    size = chunk_size()
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def mark_delivered(event_id: int) -> None:
+    NotificationEvent.objects.filter(pk=event_id, delivered__isnull=True).update(
+        delivered=timezone.now()
+    )
+
+
+def deliver_chunk(event_id: int, member_ids: list[int]) -> list[int]:
+    """Insert the chunk's notifications; return the ids of those to e-mail now."""
+    event = (
+        NotificationEvent.objects.select_related("actor").filter(pk=event_id).first()
+    )
+    if event is None or kind_for(event.kind) is None:
+        return []
+    subject = load_subject(event)
+    allowed = readers_among(event, subject, list(member_ids))
+    if not allowed:
+        return []
+    channels = channels_for(sorted(allowed), event.kind)
+    rows = [
+        Notification(
+            recipient_id=member_id,
+            event_id=event.pk,
+            kind=event.kind,
+            channel=channel,
+            created=event.created,
+        )
+        for member_id, channel in channels.items()
+        if channel != Channel.OFF
+    ]
+    if not rows:
+        return []
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(
+        Notification.objects.filter(
+            event_id=event.pk, recipient_id__in=[r.recipient_id for r in rows]
+        ).values_list("pk", "recipient_id", "channel", "emailed")
+    )
+    from .live import push_created
+
+    push_created(event, subject, [(pk, rid) for pk, rid, _c, _e in created])
+    return [
+        pk
+        for pk, _rid, channel, emailed in created
+        if channel == "email" and not emailed
+    ]
+
+
+def undelivered_events(older_than: float = 60.0, limit: int = 500) -> list[int]:
+    """Events left undelivered (broker down at commit, a fan-out that died)."""
+    before = timezone.now() - timedelta(seconds=older_than)
+    return list(
+        NotificationEvent.objects.filter(
+            delivered__isnull=True, created__lt=before
+        ).values_list("pk", flat=True)[:limit]
+    )
+
+
+def unsent_emails(older_than: float = 300.0, limit: int = 5000) -> list[int]:
+    """Notifications due by e-mail at once that have not gone (SMTP was down)."""
+    before = timezone.now() - timedelta(seconds=older_than)
+    return list(
+        Notification.objects.filter(
+            channel=Channel.EMAIL, emailed__isnull=True, created__lt=before
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def log_failure(what: str, exc: Exception) -> None:
+    logger.warning(
+        _("Notification delivery failed at %(what)s (%(error)s); it is retried."),
+        {"what": what, "error": exc},
+    )

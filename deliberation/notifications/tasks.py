@@ -1,0 +1,71 @@
+"""Celery tasks for notifications: thin, idempotent (acks_late, retried with
+backoff), taking ids. One task per event fans out; one task per chunk of
+NOTIFICATION_CHUNK recipients delivers — never one task per member."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from . import delivery
+
+RETRY: dict[str, Any] = {
+    "bind": True,
+    "ignore_result": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (Exception,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "time_limit": 300,
+    "soft_time_limit": 240,
+}
+
+
+@shared_task(name="notifications.deliver_event", **RETRY)
+def deliver_event(self, event_id: int) -> int:
+    """Split the event's recipients into chunks, one task each; then mark it
+    delivered. Run twice, it hands out the same chunks (which insert nothing new)."""
+    chunks = delivery.fan_out(event_id)
+    for ids in chunks:
+        deliver_chunk.apply_async(args=[event_id, ids])
+    delivery.mark_delivered(event_id)
+    return len(chunks)
+
+
+@shared_task(name="notifications.deliver_chunk", **RETRY)
+def deliver_chunk(self, event_id: int, member_ids: list[int]) -> int:
+    to_email = delivery.deliver_chunk(event_id, member_ids)
+    if to_email:
+        from .mail import send_now
+
+        send_now(to_email)
+    return len(to_email)
+
+
+@shared_task(name="notifications.send_emails", **RETRY)
+def send_emails(self, notification_ids: list[int]) -> int:
+    from .mail import send_now
+
+    return send_now(notification_ids)
+
+
+@shared_task(
+    name="notifications.sweep", ignore_result=True, time_limit=120, soft_time_limit=100
+)
+def sweep() -> int:
+    """Every 30 s (beat): deliver events left undelivered (the broker was down at
+    commit, a fan-out died) and e-mails that did not go (SMTP was down)."""
+    from .emit import dispatch
+
+    events = delivery.undelivered_events()
+    for event_id in events:
+        dispatch(event_id)
+    unsent = delivery.unsent_emails()
+    size = delivery.chunk_size()
+    for i in range(0, len(unsent), size):
+        send_emails.apply_async(args=[unsent[i : i + size]])
+    return len(events)
