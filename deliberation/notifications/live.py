@@ -93,3 +93,11 @@ def send_all(messages: list[tuple[str, dict]]) -> None:
         logger.warning(
             _("Could not publish live notifications (%(error)s)."), {"error": exc}
         )
+
+
+def push_unread(member_id: int) -> None:
+    """The member's other tabs learn the new count (after marking read)."""
+    from .selectors import unread_count
+
+    count = unread_count(Member(pk=member_id))
+    send_all([(member_group(member_id), {"type": "unread", "unread": count})])

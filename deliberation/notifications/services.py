@@ -1,5 +1,5 @@
-"""Writes for notifications. Follows are here now; delivery comes with the
-notifications issue."""
+"""Writes for notifications: follows, marking read. Delivery is in delivery.py,
+preferences in preferences.py."""
 
 from __future__ import annotations
 
@@ -58,3 +58,23 @@ def remove_follow(*, member: Member, follow_id: int) -> bool:
     no follow with that id (someone else's answers the same as a missing one)."""
     deleted, _n = Follow.objects.filter(pk=follow_id, member=member).delete()
     return bool(deleted)
+
+
+def mark_read(
+    *, member: Member, ids: list[int] | None = None, all: bool = False
+) -> int:
+    """Mark the member's notifications read (only their own; unknown ids are
+    ignored). Returns the unread count after."""
+    from django.utils import timezone
+
+    from .models import Notification
+    from .selectors import unread_count
+
+    qs = Notification.objects.filter(recipient=member, read__isnull=True)
+    if not all:
+        qs = qs.filter(pk__in=ids or [])
+    if qs.update(read=timezone.now()):
+        from .live import push_unread
+
+        transaction.on_commit(lambda: push_unread(member.pk))
+    return unread_count(member)

@@ -1,0 +1,29 @@
+"""Reads of notifications: a member's list and unread count."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Notification
+
+
+def notifications_for(member, *, unread: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=member).select_related(
+        "event", "event__actor"
+    )
+    if unread:
+        qs = qs.filter(read__isnull=True)
+    return qs.order_by("-id")
+
+
+def unread_count(member) -> int:
+    return Notification.objects.filter(recipient=member, read__isnull=True).count()
+
+
+def missed_since(member, after: int, limit: int = 100) -> list[Notification]:
+    """The member's notifications with an id above `after`, oldest first (resume)."""
+    return list(
+        Notification.objects.filter(recipient=member, pk__gt=after)
+        .select_related("event", "event__actor")
+        .order_by("id")[:limit]
+    )
