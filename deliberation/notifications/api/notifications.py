@@ -110,7 +110,7 @@ class NotificationReadView(APIView):
 class PreferenceSerializer(serializers.Serializer):
     kind = serializers.CharField(max_length=40)
     channel = serializers.ChoiceField(choices=CHANNELS)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
 
 class NotificationPreferencesView(APIView):
