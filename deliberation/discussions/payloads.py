@@ -4,11 +4,25 @@ Stored events never keep the text keys (`without_text`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from deliberation.members.payloads import member_ref
 
 from .models import Comment
 
 TEXT_KEYS = frozenset({"body", "body_html"})
+
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def local_time_text(moment: datetime) -> str:
+    """A time as every page shows it: the site's time zone (TIME_ZONE), one format
+    in every language — the pages and the live events both use this, so a comment
+    that arrives live reads like the ones rendered with the page."""
+    return timezone.localtime(moment).strftime(TIME_FORMAT)
 
 
 # A comment's author as every payload shows a member (deliberation/members/payloads.py).
@@ -28,6 +42,7 @@ def comment_payload(comment: Comment, *, text_visible: bool) -> dict:
         "stance": comment.stance,
         "body_html": comment.body_html if shown else "",
         "created": comment.created.isoformat(),
+        "created_text": local_time_text(comment.created),
         "edited": comment.edited.isoformat() if comment.edited else None,
         "deleted": comment.deleted is not None,
         "hidden": comment.hidden,

@@ -11,6 +11,11 @@ urlpatterns = [
         views.comment_fragment,
         name="comment_fragment",
     ),
+    path(
+        "threads/<id:pk>/sessions/fragment/",
+        views.thread_sessions_fragment,
+        name="thread_sessions_fragment",
+    ),
     path("comments/<id:cid>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<id:cid>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<id:cid>/react/", views.comment_react, name="comment_react"),

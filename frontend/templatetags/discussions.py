@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from deliberation.discussions.permissions import can_read_thread
 from deliberation.markdown import render_markdown
-from frontend.views.discussion_display import thread_context
+from frontend.views.discussion_display import next_query, thread_context
 
 register = template.Library()
 
@@ -33,6 +33,7 @@ def thread_block(context, thread):
         | {
             "readable": True,
             "next_url": request.get_full_path(),
+            "next_query": next_query(request.get_full_path()),
             "csrf_token": context.get("csrf_token"),
             "submission_key": context.get("submission_key"),
         }

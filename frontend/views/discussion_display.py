@@ -5,13 +5,16 @@ and the lookups every discussion view starts with."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deliberation.discussions import permissions as perms
 from deliberation.discussions import selectors
@@ -22,6 +25,7 @@ from deliberation.discussions.models import (
     Thread,
     ThreadKind,
 )
+from deliberation.discussions.payloads import local_time_text
 
 from .discussion_forms import CommentForm
 
@@ -71,7 +75,7 @@ def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
         c.stance_label = stance_labels.get(c.stance, c.stance)
         local = timezone.localtime(c.created)
         c.created_iso = local.isoformat()
-        c.created_text = local.strftime("%Y-%m-%d %H:%M")
+        c.created_text = local_time_text(c.created)
         alive = c.deleted is None
         c.show_edited = bool(c.edited) and alive
         c.can_react = can_post and alive and not c.hidden
@@ -161,8 +165,38 @@ def comment_for(request, cid) -> Comment:
     return selectors.get_readable_comment(viewer=request.user, pk=cid)
 
 
-def back_to_comment(comment: Comment):
+def safe_next(request) -> str:
+    """The `next` the page was given (POST, else GET) if it points to this site, or
+    "" — never to another host or scheme."""
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return ""
+
+
+def back_to_comment(comment: Comment, request=None):
+    """Back where the member came from (a safe `next`, e.g. the proposal page the
+    thread is embedded in), anchored to the comment; else the comment's thread page."""
+    nxt = safe_next(request) if request is not None else ""
+    if nxt:
+        return redirect(f"{nxt.split('#')[0]}#c-{comment.pk}")
     return redirect(selectors.comment_url(comment))
+
+
+def next_query(nxt: str) -> str:
+    """`?next=…` for the comment links (edit) when the thread is shown elsewhere."""
+    return "?" + urlencode({"next": nxt}) if nxt else ""
+
+
+def count_labels() -> dict:
+    """The thread's "N comments" in this language for live.js (`__N__` for the
+    number): the same messages as the page's {% blocktranslate count %}."""
+    return {
+        "one": ngettext("%(n)s comment", "%(n)s comments", 1) % {"n": "__N__"},
+        "other": ngettext("%(n)s comment", "%(n)s comments", 2) % {"n": "__N__"},
+    }
 
 
 def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dict:
@@ -198,6 +232,7 @@ def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dic
         for c in shown:
             c.open_flags = counts.get(c.pk, 0)
     ctx["t"] = comment_labels()
+    ctx["count_labels"] = count_labels()
     ctx["placeholder"] = placeholder_comment(
         thread, can_post=can_post, moderator=moderator
     )

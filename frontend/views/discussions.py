@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +32,8 @@ from .discussion_display import (
     comment_for,
     comment_labels,
     decorate,
+    next_query,
+    safe_next,
     thread_context,
     thread_for,
     thread_subject,
@@ -75,14 +76,7 @@ def comment_create(request, pk: int):
             form.add_error(None, str(exc))
             status = 400
         else:
-            nxt = request.POST.get("next", "")
-            if nxt and url_has_allowed_host_and_scheme(
-                nxt,
-                allowed_hosts={request.get_host()},
-                require_https=request.is_secure(),
-            ):
-                return redirect(f"{nxt.split('#')[0]}#c-{comment.pk}")
-            return redirect(selectors.comment_url(comment))
+            return back_to_comment(comment, request)
     else:
         status = 400
     ctx = thread_context(request, thread, form=form)
@@ -107,10 +101,35 @@ def comment_fragment(request, pk: int, cid: int):
         can_post=perms.can_post_in_thread(request.user, thread),
         moderator=perms.can_moderate(request.user, thread),
     )
+    nxt = safe_next(request)
     return render(
         request,
         "discussions/_comment.html",
-        {"c": comment, "thread": thread, "fragment": True, "t": comment_labels()},
+        {
+            "c": comment,
+            "thread": thread,
+            "fragment": True,
+            "t": comment_labels(),
+            "next_url": nxt,
+            "next_query": next_query(nxt),
+        },
+    )
+
+
+@login_required
+def thread_sessions_fragment(request, pk: int):
+    """The thread's live sessions (running, scheduled with their agenda, minutes) as
+    HTML, for live.js to swap in on `session.*` events — so an open page shows a
+    session the moment it is scheduled, starts or closes."""
+    thread = thread_for(request, pk)
+    return render(
+        request,
+        "discussions/_thread_sessions.html",
+        {
+            "thread": thread,
+            "sessions": selectors.sessions_of_thread(thread),
+            "can_session": perms.can_run_live_session(request.user, thread.unit),
+        },
     )
 
 
@@ -134,12 +153,14 @@ def comment_edit(request, cid: int):
                 request,
                 _("Your comment is updated; the earlier text is kept in its history."),
             )
-            return back_to_comment(comment)
+            return back_to_comment(comment, request)
+    nxt = safe_next(request)
     return render(
         request,
         "discussions/comment_form.html",
         {
             "comment": comment,
+            "back_url": f"{nxt.split('#')[0]}#c-{comment.pk}" if nxt else "",
             "form": form,
             "title": _("Edit your comment"),
             "submit": _("Save"),
@@ -154,7 +175,7 @@ def comment_delete(request, cid: int):
     comment = comment_for(request, cid)
     services.delete_comment(comment=comment, actor=request.user)
     messages.success(request, _("Your text is deleted. Its place in the thread stays."))
-    return back_to_comment(comment)
+    return back_to_comment(comment, request)
 
 
 @login_required
@@ -167,7 +188,7 @@ def comment_react(request, cid: int):
         )
     except ServiceError as exc:
         messages.error(request, str(exc))
-    return back_to_comment(comment)
+    return back_to_comment(comment, request)
 
 
 @login_required

@@ -67,17 +67,24 @@ def post_comment(
             ignore_conflicts=True,
         )
         comment_posted(comment, mentioned)
+        Thread.objects.filter(pk=thread.pk).update(
+            comment_count=F("comment_count") + 1, last_activity=comment.created
+        )
+        count = (
+            Thread.objects.filter(pk=thread.pk)
+            .values_list("comment_count", flat=True)
+            .get()
+        )
+        # the thread's new count travels with the event, so every open page shows
+        # it live (and a replay, which keeps non-text keys, shows it in order)
         event = append_thread_event(
             thread=thread,
             type="comment.created",
             object_id=comment.pk,
-            data=comment_event_data(comment),
+            data=comment_event_data(comment) | {"comment_count": count},
         )
         comment.seq = event.seq
         Comment.objects.filter(pk=comment.pk).update(seq=event.seq)
-        Thread.objects.filter(pk=thread.pk).update(
-            comment_count=F("comment_count") + 1, last_activity=comment.created
-        )
     return comment
 
 

@@ -7,6 +7,7 @@
 // template as the page), never built from raw text. See docs/realtime.md.
 
 const FRAGMENT = (threadId, commentId) => `/threads/${threadId}/comments/${commentId}/fragment/`;
+const SESSIONS = (threadId) => `/threads/${Number(threadId)}/sessions/fragment/`;
 
 function parseHTML(html) {
   const template = document.createElement("template");
@@ -97,7 +98,9 @@ class LiveThread {
   }
 
   async fragment(commentId) {
-    const resp = await fetch(FRAGMENT(this.threadId, commentId), {
+    // `next`: the page the thread is embedded in, so the comment's edit link returns there
+    const next = this.root.dataset.next ? `?next=${encodeURIComponent(this.root.dataset.next)}` : "";
+    const resp = await fetch(FRAGMENT(this.threadId, commentId) + next, {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
     });
@@ -109,6 +112,7 @@ class LiveThread {
     const data = event.data || {};
     switch (event.type) {
       case "comment.created":
+        this.setCount(data.comment_count);
         return this.insert(data);
       case "comment.edited":
       case "comment.hidden":
@@ -132,11 +136,8 @@ class LiveThread {
       }
       case "session.scheduled":
       case "session.started":
-      case "session.closed": {
-        const note = this.root.querySelector("[data-session-changed]");
-        if (note) note.hidden = false;
-        return;
-      }
+      case "session.closed":
+        return this.refreshSessions();
       case "proposal.support_changed":
       case "proposal.state_changed":
         for (const el of document.querySelectorAll("[data-support-count]")) {
@@ -149,6 +150,41 @@ class LiveThread {
       default:
         return;
     }
+  }
+
+  // "N comments" wherever the page shows this thread's count (the thread head, a
+  // proposal's side box), in the page's language (labels rendered by the server).
+  setCount(count) {
+    if (typeof count !== "number") return;
+    for (const el of document.querySelectorAll(`[data-comment-count="${Number(this.threadId)}"]`)) {
+      const label = count === 1 ? el.dataset.countOne : el.dataset.countOther;
+      if (label) el.textContent = label.replace("__N__", String(count));
+    }
+  }
+
+  // A session was scheduled, started or closed: swap in the server-rendered sessions
+  // block (banner, agenda, minutes) for this viewer. If that fails, say "reload".
+  async refreshSessions() {
+    const current = this.root.querySelector("[data-thread-sessions]");
+    let fresh = null;
+    try {
+      const resp = await fetch(SESSIONS(this.threadId), {
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      });
+      if (resp.ok) fresh = parseHTML(await resp.text()).querySelector("[data-thread-sessions]");
+    } catch {
+      fresh = null;
+    }
+    if (!current || !fresh) {
+      const note = this.root.querySelector("[data-session-changed]");
+      if (note) note.hidden = false;
+      return;
+    }
+    current.replaceWith(fresh);
+    const live = fresh.dataset.sessionLive === "1";
+    this.root.classList.toggle("thread-live-session", live);
+    this.announce(live ? this.root.dataset.msgSessionLive || "" : this.root.dataset.msgSessionChanged || "");
   }
 
   // Build a comment from the page's <template> (rendered by the server for this
@@ -180,10 +216,9 @@ class LiveThread {
     if (author && data.author) author.textContent = data.author.name || data.author.username || "";
     const time = article.querySelector("time");
     if (time && data.created) {
-      const when = new Date(data.created);
+      // the server's text: the site's time zone and format, as the page's own times
       time.dateTime = data.created;
-      const pad = (n) => String(n).padStart(2, "0");
-      time.textContent = `${when.getFullYear()}-${pad(when.getMonth() + 1)}-${pad(when.getDate())} ${pad(when.getHours())}:${pad(when.getMinutes())}`;
+      time.textContent = data.created_text || data.created;
     }
     if (data.edited && !data.deleted && time) {
       const link = document.createElement("a");

