@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.fixtures import screenshot, sign_in
-from tests.e2e.test_accessibility_browser import violations
 
 pytestmark = pytest.mark.e2e
 
