@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "deliberation.notifications",
     "proposals",
     "voting",
+    "delegations",
     "frontend",
 ]
 
@@ -420,6 +421,7 @@ COMMENT_MAX_LENGTH = int(env("COMMENT_MAX_LENGTH", "10000") or 10000)
 POLL_MIN_DURATION = int(env("POLL_MIN_DURATION", "3600") or 3600)  # seconds
 POLL_BREAKDOWN_MIN_VOTERS = int(env("POLL_BREAKDOWN_MIN_VOTERS", "10") or 10)
 POLL_MIN_MEMBERSHIP_DAYS = int(env("POLL_MIN_MEMBERSHIP_DAYS", "0") or 0)
+DELEGATION_REMIND_DAYS = int(env("DELEGATION_REMIND_DAYS", "14") or 14)
 # The secret that seals secret ballots until the close (with a per-poll salt). Keep it
 # out of the database and its backups; it defaults to the Django secret key.
 BALLOT_KEY = env("BALLOT_KEY", SECRET_KEY)

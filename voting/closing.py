@@ -23,6 +23,7 @@ from proposals.models import State as ProposalState
 from proposals.services import record_vote_outcome
 
 from . import sealing, tally
+from .answers import decode
 from .events import push
 from .models import (
     Ballot,
@@ -150,11 +151,14 @@ def _count_and_store(
     breakdown = tally.breakdown(
         spec, inputs, threshold=threshold, secret=poll.is_secret
     )
+    if poll.delegation:
+        _add_weights(spec, counted["questions"], inputs)
     result = Result.objects.create(
         poll=poll,
         eligible=poll.eligible_count,
         participations=participations,
         ballots=len(inputs),
+        represented=counted["represented"] if poll.delegation else None,
         quorum_needed=counted["quorum_needed"],
         quorum_met=counted["quorum_met"],
         questions=counted["questions"],
@@ -169,6 +173,29 @@ def _count_and_store(
         _record_outcomes(poll, counted["outcomes"])
     push(poll, "poll.closed", closed_payload(poll, result))
     return result, rows
+
+
+def _add_weights(
+    spec: tally.PollSpec, questions: list[dict], inputs: list[tally.TallyInput]
+) -> None:
+    """Polls with delegation: per question, every voter who carried delegated votes
+    with their weight and answer (everyone else carried only their own vote; the
+    bulletin names every voter with their weight)."""
+    carriers = sorted(
+        (i for i in inputs if i.weight > 1), key=lambda i: (-i.weight, i.voter or 0)
+    )
+    decoded = [(i, decode(i.answers, spec.questions)) for i in carriers]
+    for index, question in enumerate(questions):
+        rows = []
+        for i, answers in decoded:
+            answer = answers[index]
+            row = {"member": i.voter, "weight": i.weight}
+            if "choice" in answer:
+                row["choice"] = answer["choice"]
+            else:
+                row["ranking"] = answer["ranking"]
+            rows.append(row)
+        question["weights"] = rows
 
 
 def publish_bulletin(
@@ -209,6 +236,7 @@ def closed_payload(poll: Poll, result: Result) -> dict:
         "eligible": result.eligible,
         "participations": result.participations,
         "ballots": result.ballots,
+        "represented": result.represented,
         "turnout": result.turnout,
         "quorum_met": result.quorum_met,
         "outcomes": result.outcomes,

@@ -84,6 +84,9 @@ class Poll(models.Model):
         _("turnout quorum"), max_digits=5, decimal_places=4, default=0
     )
     min_membership_days = models.PositiveIntegerField(default=0)
+    # Delegation (open ballots, when the policy allows it), fixed when the poll opens.
+    delegation = models.BooleanField(_("delegation"), default=False)
+    delegation_cap = models.PositiveIntegerField(null=True, blank=True)
     opens = models.DateTimeField(_("opens"))
     closes = models.DateTimeField(_("closes"))
     state = models.CharField(
@@ -331,6 +334,8 @@ class Result(models.Model):
     eligible = models.PositiveIntegerField()
     participations = models.PositiveIntegerField()
     ballots = models.PositiveIntegerField()
+    # Votes cast, delegated ones included (polls with delegation; else = ballots).
+    represented = models.PositiveIntegerField(null=True, blank=True)
     quorum_needed = models.PositiveIntegerField(default=0)
     quorum_met = models.BooleanField()
     questions = models.JSONField(default=list)
@@ -350,5 +355,10 @@ class Result(models.Model):
         return f"result of poll {self.poll_id}"
 
     @property
+    def votes_cast(self) -> int:
+        """Participations, or with delegation the votes cast (delegated included)."""
+        return self.participations if self.represented is None else self.represented
+
+    @property
     def turnout(self) -> float:
-        return round(self.participations / self.eligible, 4) if self.eligible else 0.0
+        return round(self.votes_cast / self.eligible, 4) if self.eligible else 0.0

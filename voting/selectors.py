@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from deliberation.members.viewer import Viewer, signed_in
 from proposals.models import Proposal
 
 from .answers import decode, specs_of
+from .delegated import resolve_poll
 from .models import (
     BulletinBallot,
     OpenBallot,
@@ -136,20 +138,30 @@ def poll_spec(poll: Poll) -> PollSpec:
 
 
 def open_tally_inputs(poll: Poll) -> list[TallyInput]:
-    """The tally's input for an open poll: who voted, with what weight (1 each until
-    delegation), and their answers. Delegation (its own issue) extends this seam:
-    a trustee's input gets the weight of the members who trust them and did not
-    vote themselves."""
+    """The tally's input for an open poll: who voted, with what weight, and their
+    answers. With delegation (voting/delegated.py) a voter's weight is 1 plus the
+    votes delegated to them, resolved over the delegations valid at the closing
+    time; without it 1 each."""
     units = dict(
         VoterRoll.objects.filter(poll=poll).values_list("member_id", "unit_id")
     )
-    return [
-        TallyInput(
-            answers=answers, weight=1, voter=member_id, unit=units.get(member_id)
-        )
-        for member_id, answers in OpenBallot.objects.filter(poll=poll)
+    rows = list(
+        OpenBallot.objects.filter(poll=poll)
         .order_by("member_id")
         .values_list("member_id", "answers")
+    )
+    weights: dict[int, int] = {}
+    if poll.delegation:
+        resolution = resolve_poll(poll, voters={m for m, _a in rows}, roll=set(units))
+        weights = resolution.weights if resolution else {}
+    return [
+        TallyInput(
+            answers=answers,
+            weight=weights.get(member_id, 1),
+            voter=member_id,
+            unit=units.get(member_id),
+        )
+        for member_id, answers in rows
     ]
 
 
@@ -200,7 +212,10 @@ def open_ballots_of(poll: Poll) -> QuerySet:
 
 
 def open_ballot_rows(poll: Poll, ballots: Iterable[OpenBallot]) -> list[dict]:
+    """With delegation, each voter's weight as the delegations stand now."""
     specs = specs_of(questions_of(poll))
+    resolution = resolve_poll(poll, at=timezone.now()) if poll.delegation else None
+    weights = resolution.weights if resolution else {}
     return [
         {
             "receipt_hash": None,
@@ -210,7 +225,7 @@ def open_ballot_rows(poll: Poll, ballots: Iterable[OpenBallot]) -> list[dict]:
                 "username": b.member.username,
                 "name": b.member.display_name,
             },
-            "weight": 1,
+            "weight": weights.get(b.member_id, 1),
         }
         for b in ballots
     ]

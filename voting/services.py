@@ -132,6 +132,16 @@ def _min_membership_days(policy: Policy) -> int:
     return int(own or getattr(settings, "POLL_MIN_MEMBERSHIP_DAYS", 0) or 0)
 
 
+def _delegation(policy: Policy, ballot: str) -> dict:
+    """Delegation applies to open ballots where the policy allows it; the cap is
+    fixed when the poll opens."""
+    allowed = bool(policy.delegation_allowed) and ballot == Ballot.OPEN
+    return {
+        "delegation": allowed,
+        "delegation_cap": policy.delegation_cap if allowed else None,
+    }
+
+
 @transaction.atomic
 def open_proposal_poll(*, proposal: Proposal, at: datetime | None = None) -> Poll:
     """The poll of a proposal (and its alternatives) entering the vote. Called from
@@ -167,6 +177,7 @@ def open_proposal_poll(*, proposal: Proposal, at: datetime | None = None) -> Pol
         min_membership_days=_min_membership_days(policy),
         opens=at,
         closes=closes,
+        **_delegation(policy, policy.ballot),
     )
     poll.proposals.add(*members)
     position = 0
@@ -287,6 +298,7 @@ def create_advisory_poll(
         opens=now,
         closes=closes,
         created_by=actor,
+        **_delegation(policy, ballot),
     )
     kind = QuestionKind.RANKED if method == "schulze" else QuestionKind.YES_NO_ABSTAIN
     q = Question.objects.create(poll=poll, position=0, kind=kind, text=question)

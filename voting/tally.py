@@ -4,8 +4,9 @@ outcomes. Pure functions: the services fetch and store, the bulletin recount
 (`verify_poll`, the recount page) calls the same code.
 
 Rules (docs/voting.md, "From clause results to a proposal's state"):
-* quorum: participations ≥ ceil(turnout_quorum × eligible); without it nothing is
-  adopted;
+* quorum: votes cast ≥ ceil(turnout_quorum × eligible), where votes cast are the
+  participations, or with delegation the ballots' total weight; without it nothing
+  is adopted;
 * a yes/no/abstain question is adopted when yes > no (simple majority) or
   yes ≥ ⅔ of yes + no (two-thirds); abstentions count for turnout only; a tie is
   rejected;
@@ -73,10 +74,12 @@ def count(spec: PollSpec, inputs: Sequence[TallyInput], participations: int) -> 
     """→ {"questions": [...], "outcomes": {proposal: state}, "quorum_needed",
     "quorum_met"} — every figure the Result stores, except the breakdown."""
     needed = quorum_needed(spec.eligible, spec.turnout_quorum)
-    quorum_met = participations >= needed
     split = [i.answers.split("|") for i in inputs]
     weights = np.fromiter((i.weight for i in inputs), np.int64, len(inputs))
     unweighted = bool(weights.size == 0 or (weights == 1).all())
+    # votes cast: with delegation the delegated votes count in the turnout too
+    represented = max(participations, int(weights.sum()))
+    quorum_met = represented >= needed
     questions = []
     for index, q in enumerate(spec.questions):
         column = [row[index] for row in split]
@@ -105,6 +108,7 @@ def count(spec: PollSpec, inputs: Sequence[TallyInput], participations: int) -> 
         "outcomes": outcomes(spec, questions, quorum_met),
         "quorum_needed": needed,
         "quorum_met": quorum_met,
+        "represented": represented,
     }
 
 

@@ -94,6 +94,17 @@ class Policy(models.Model):
     delegation_allowed = models.BooleanField(
         _("delegation allowed (open ballots)"), default=False
     )
+    delegation_cap = models.PositiveIntegerField(
+        _("most votes one member carries, their own included (empty: no cap)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    delegation_days = models.PositiveSmallIntegerField(
+        _("days a delegation lasts unless renewed"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(1825)],
+    )
     amendment_quorum = models.DecimalField(
         _("amendment quorum (share of eligible members) to go to the vote"),
         max_digits=5,

@@ -9,8 +9,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = {"proposals", "voting", "frontend", "congress"}
-FIRST_PARTY = ["deliberation", "proposals", "voting", "frontend", "congress"]
+APPS = {"proposals", "voting", "delegations", "frontend", "congress"}
+FIRST_PARTY = ["deliberation", "proposals", "voting", "delegations", "frontend", "congress"]
 
 
 def _module_name(path: Path) -> str:

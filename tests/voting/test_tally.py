@@ -41,7 +41,11 @@ def test_weights_count_and_the_quorum_and_majorities():
     assert result["questions"][0]["counts"] == {"yes": 3, "no": 1, "abstain": 1}
     assert result["quorum_needed"] == quorum_needed(10, Decimal("0.3")) == 3
     assert result["outcomes"] == {"7": "adopted"}
-    short = count(_spec(eligible=10, quorum="0.5"), inputs, participations=3)
+    # the quorum counts votes cast: 3 participations carrying 5 votes (delegation)
+    assert result["represented"] == 5
+    met = count(_spec(eligible=10, quorum="0.5"), inputs, participations=3)
+    assert met["quorum_met"] is True
+    short = count(_spec(eligible=10, quorum="0.6"), inputs, participations=3)
     assert short["outcomes"] == {"7": "rejected"}
     assert short["quorum_met"] is False
     assert adopted(2, 1, "two_thirds")

@@ -65,6 +65,8 @@ def poll_payload(poll: Poll, *, now=None) -> dict:
         else sorted(poll.proposals.values_list("pk", flat=True)),
         "ballot": poll.ballot,
         "secret": poll.ballot == Ballot.SECRET,
+        "delegation": poll.delegation,
+        "delegation_cap": poll.delegation_cap,
         "method": "schulze"
         if any(q.kind == QuestionKind.RANKED for q in questions)
         else "yes_no_abstain",

@@ -145,6 +145,7 @@ class ResultView(APIView):
                 "eligible": result.eligible,
                 "participations": result.participations,
                 "ballots": result.ballots,
+                "represented": result.votes_cast,
                 "consistent": result.ballots == result.participations,
                 "turnout": result.turnout,
                 "quorum_needed": result.quorum_needed,
