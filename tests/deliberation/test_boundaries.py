@@ -10,7 +10,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = {"proposals", "voting", "delegations", "frontend", "congress"}
-FIRST_PARTY = ["deliberation", "proposals", "voting", "delegations", "frontend", "congress"]
+FIRST_PARTY = [
+    "deliberation",
+    "proposals",
+    "voting",
+    "delegations",
+    "frontend",
+    "congress",
+]
 
 
 def _module_name(path: Path) -> str:

@@ -28,6 +28,7 @@ def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
         "proposals-advance-schedule",
         "discussions-announce-live-sessions",
         "voting-sweep",
+        "notifications-sweep",
     }
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
@@ -38,13 +39,19 @@ def test_an_entry_waits_for_its_interval(db):
         "proposals-advance-schedule": 1000.0,
         "discussions-announce-live-sessions": 1000.0,
         "voting-sweep": 1000.0,
+        "notifications-sweep": 1000.0,
+        "delegations-remind-expiring": 1000.0,
     }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
     assert sorted(embedded_beat.run_due(last_run, now=1031.0)) == [
         "discussions-announce-live-sessions",
+        "notifications-sweep",
         "voting-sweep",
     ]
     assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]
+    assert "delegations-remind-expiring" in embedded_beat.run_due(
+        last_run, now=4601.0
+    )
 
 
 def test_one_off_tasks_run_when_due_and_only_where_the_beat_runs(monkeypatch, db):
