@@ -49,9 +49,7 @@ def test_an_entry_waits_for_its_interval(db):
         "voting-sweep",
     ]
     assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]
-    assert "delegations-remind-expiring" in embedded_beat.run_due(
-        last_run, now=4601.0
-    )
+    assert "delegations-remind-expiring" in embedded_beat.run_due(last_run, now=4601.0)
 
 
 def test_one_off_tasks_run_when_due_and_only_where_the_beat_runs(monkeypatch, db):
