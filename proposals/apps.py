@@ -54,6 +54,18 @@ class ProposalsConfig(AppConfig):
         register_needs_action_provider("coauthor", needs_action.coauthor_invitations)
         register_needs_action_provider("amendment", needs_action.amendments_to_decide)
 
+        from deliberation.search.registry import register_search_provider
+
+        from . import search
+
+        register_search_provider(
+            "proposal",
+            label=_("Proposals"),
+            matches=search.proposal_matches,
+            hits=search.proposal_hits,
+            order=10,
+        )
+
 
 def _ensure_default_policy(*, using: str = "default", **kwargs) -> None:
     from .services import ensure_default_policy

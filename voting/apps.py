@@ -22,3 +22,15 @@ class VotingConfig(AppConfig):
         from .needs_action import polls_to_vote_in
 
         register_needs_action_provider("vote", polls_to_vote_in)
+
+        from deliberation.search.registry import register_search_provider
+
+        from . import search
+
+        register_search_provider(
+            "poll",
+            label=_("Votes"),
+            matches=search.poll_matches,
+            hits=search.poll_hits,
+            order=40,
+        )

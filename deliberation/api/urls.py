@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("deliberation.discussions.api.urls")),
     path("", include("deliberation.notifications.api.urls")),
     path("", include("voting.api.urls")),
+    path("", include("deliberation.search.urls")),
 ]

@@ -32,6 +32,25 @@ class DiscussionsConfig(AppConfig):
         register_needs_action_provider("reply", needs_action.replies_to_answer)
         register_needs_action_provider("session", needs_action.sessions_to_join)
 
+        from deliberation.search.registry import register_search_provider
+
+        from . import search
+
+        register_search_provider(
+            "thread",
+            label=_("Discussions"),
+            matches=search.thread_matches,
+            hits=search.thread_hits,
+            order=20,
+        )
+        register_search_provider(
+            "comment",
+            label=_("Comments"),
+            matches=search.comment_matches,
+            hits=search.comment_hits,
+            order=30,
+        )
+
         add_beat_entry(
             "discussions-announce-live-sessions",
             "discussions.announce_live_sessions",

@@ -2,6 +2,7 @@
 moderation (public log + appeals) and live sessions. See docs/realtime.md."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -143,6 +144,24 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} by {self.author_id}"
+
+
+class CommentSearch(models.Model):
+    """A comment's full-text vector (Swedish and English), apart from the comment so
+    that thread pages never load it. Kept by a PostgreSQL trigger on every insert and
+    body change (migration 0007), so every write path keeps it true; unused on
+    SQLite, where search falls back to `icontains` (deliberation/search)."""
+
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_doc",
+    )
+    vector = SearchVectorField(null=True)
+
+    def __str__(self) -> str:
+        return f"search vector of #{self.comment_id}"
 
 
 class CommentRevision(models.Model):

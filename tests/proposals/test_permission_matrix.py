@@ -89,7 +89,7 @@ def test_the_doc_has_every_cell():
     for state in STATES:
         assert list(TABLES[state]) == VIEWERS, state
         for row in TABLES[state].values():
-            assert len(row) == 12
+            assert len(row) == 13
             assert all(row.values())
 
 
@@ -181,6 +181,9 @@ def answers(member, proposal: Proposal, word: str) -> dict[str, str]:
     out["similar"] = listed(
         api.get("/api/v1/proposals/similar/", {"q": word}), proposal.pk
     )
+    out["site search"] = listed(
+        api.get("/api/v1/search/", {"q": word, "type": "proposal"}), proposal.pk
+    )
     shown = page.get(f"/proposals/{proposal.pk}/")
     out["page"] = str(shown.status_code)
     text = shown.content.decode()
@@ -242,4 +245,4 @@ def test_every_cell(tree):
                         f"expected {expected[viewer][column]}, got {value}"
                     )
     assert not wrong, "\n".join(wrong)
-    assert checked == len(STATES) * len(VIEWERS) * 12
+    assert checked == len(STATES) * len(VIEWERS) * 13
