@@ -19,6 +19,7 @@ PAGES = [
     "/proposals/",
     "/proposals/new/",
     "/settings/",
+    "/search/?q=kollektivtrafik",
 ]
 
 
