@@ -425,3 +425,13 @@ DELEGATION_REMIND_DAYS = int(env("DELEGATION_REMIND_DAYS", "14") or 14)
 # The secret that seals secret ballots until the close (with a per-poll salt). Keep it
 # out of the database and its backups; it defaults to the Django secret key.
 BALLOT_KEY = env("BALLOT_KEY", SECRET_KEY)
+
+# --- Personal data (deliberation/members/personal_data.py, docs/personal-data.md) ----
+# Days between a member's request to delete their account and the erasure (0: at once).
+ERASURE_GRACE_DAYS = int(env("ERASURE_GRACE_DAYS", "7") or 0)
+# Where data exports (ZIP files) are written; the web and worker processes share it.
+DATA_EXPORT_DIR = Path(env("DATA_EXPORT_DIR", str(DATA_DIR / "exports")))
+DATA_EXPORT_EXPIRY_HOURS = int(env("DATA_EXPORT_EXPIRY_HOURS", "48") or 48)
+DATA_EXPORT_RETENTION_DAYS = int(env("DATA_EXPORT_RETENTION_DAYS", "30") or 30)
+SUBMISSION_KEY_RETENTION_DAYS = int(env("SUBMISSION_KEY_RETENTION_DAYS", "7") or 7)
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(14 * 24 * 3600)) or 1209600)

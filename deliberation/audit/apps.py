@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "deliberation.audit"
     label = "audit"
     verbose_name = _("Public audit log")
+
+    def ready(self) -> None:
+        from .personal_data import register
+
+        register()

@@ -31,6 +31,9 @@ class DiscussionsConfig(AppConfig):
 
         register_needs_action_provider("reply", needs_action.replies_to_answer)
         register_needs_action_provider("session", needs_action.sessions_to_join)
+        from .personal_data import register as register_personal_data
+
+        register_personal_data()
 
         from deliberation.search.registry import register_search_provider
 

@@ -15,3 +15,13 @@ class MembersConfig(AppConfig):
         from deliberation.inputs import IdConverter
 
         register_converter(IdConverter, "id")
+
+        from deliberation.celery import add_beat_entry
+
+        from .member_data import register
+
+        register()
+        add_beat_entry("members-erase-due", "members.erase_due_members", 60.0)
+        add_beat_entry(
+            "members-prune-personal-data", "members.prune_personal_data", 3600.0
+        )

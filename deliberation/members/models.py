@@ -21,6 +21,9 @@ class Member(AbstractUser):
         blank=True,
         choices=[("sv", "Svenska"), ("en", "English")],
     )
+    # Set when the member's personal data was erased (deliberation/members/erasure.py):
+    # the row stays, anonymous, so what they did stays counted.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("member")
@@ -28,6 +31,8 @@ class Member(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("a former member"))
         return self.full_name or self.get_full_name() or self.username
 
     def __str__(self) -> str:
@@ -191,3 +196,56 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}:{self.key} → {self.target} {self.target_id}"
+
+
+class ExportState(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", _("Failed")
+
+
+class DataExport(models.Model):
+    """A member's download of their own data (docs/personal-data.md): built by a
+    Celery task into a ZIP under DATA_EXPORT_DIR, downloadable by that member only
+    until `expires`."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(
+        max_length=16, choices=ExportState.choices, default=ExportState.PENDING
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            # Two requests at once give one job.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=Q(state="pending"),
+                name="one_pending_export_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} of {self.member_id} ({self.state})"
+
+
+class ErasureRequest(models.Model):
+    """A member's (or an administrator's, for a request made outside Torget) request
+    to erase the member's personal data at `erase_at`; cancelled by deleting it."""
+
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="erasure_request"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    erase_at = models.DateTimeField(db_index=True)
+    keep_comments = models.BooleanField(default=False)
+    by_administrator = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"erasure of {self.member_id} at {self.erase_at:%Y-%m-%d %H:%M}"

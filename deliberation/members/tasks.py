@@ -15,3 +15,42 @@ from .models import Member
 def send_invitation_task(member_id: int) -> bool:
     member = Member.objects.filter(pk=member_id).first()
     return member is not None and send_invitation(member)
+
+
+@shared_task(
+    name="members.erase_due_members",
+    ignore_result=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def erase_due_members_task() -> int:
+    """Every minute (beat): erase the members whose grace period is over."""
+    from .erasure import erase_due_members
+
+    return erase_due_members()
+
+
+@shared_task(
+    name="members.prune_personal_data",
+    ignore_result=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def prune_personal_data_task() -> dict[str, int]:
+    """Every hour (beat): delete operational records past their retention."""
+    from .retention import prune_personal_data
+
+    return prune_personal_data()
+
+
+@shared_task(
+    name="members.build_export",
+    ignore_result=True,
+    time_limit=3600,
+    soft_time_limit=3500,
+)
+def build_export_task(export_id: int) -> bool:
+    """Write a member's data export (a pending job; safe to run twice)."""
+    from .exports import build_export
+
+    return build_export(export_id)

@@ -18,3 +18,7 @@ class NotificationsConfig(AppConfig):
         register_core_rules()
         register_core_kinds()
         add_beat_entry("notifications-sweep", "notifications.sweep", 30.0)
+
+        from .personal_data import register as register_personal_data
+
+        register_personal_data()

@@ -24,11 +24,12 @@ def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
     )
     move_past_deadline(proposal)
     last_run: dict[str, float] = {}
-    assert set(embedded_beat.run_due(last_run, now=1000.0)) == {
+    assert set(embedded_beat.run_due(last_run, now=1000.0)) >= {
         "proposals-advance-schedule",
         "discussions-announce-live-sessions",
         "voting-sweep",
         "notifications-sweep",
+        "members-erase-due",
     }
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
@@ -41,6 +42,8 @@ def test_an_entry_waits_for_its_interval(db):
         "voting-sweep": 1000.0,
         "notifications-sweep": 1000.0,
         "delegations-remind-expiring": 1000.0,
+        "members-erase-due": 1000.0,
+        "members-prune-personal-data": 1000.0,
     }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
     assert sorted(embedded_beat.run_due(last_run, now=1031.0)) == [
@@ -48,8 +51,13 @@ def test_an_entry_waits_for_its_interval(db):
         "notifications-sweep",
         "voting-sweep",
     ]
-    assert embedded_beat.run_due(last_run, now=1060.5) == ["proposals-advance-schedule"]
-    assert "delegations-remind-expiring" in embedded_beat.run_due(last_run, now=4601.0)
+    assert sorted(embedded_beat.run_due(last_run, now=1060.5)) == [
+        "members-erase-due",
+        "proposals-advance-schedule",
+    ]
+    hourly = embedded_beat.run_due(last_run, now=4601.0)
+    assert "delegations-remind-expiring" in hourly
+    assert "members-prune-personal-data" in hourly
 
 
 def test_one_off_tasks_run_when_due_and_only_where_the_beat_runs(monkeypatch, db):
