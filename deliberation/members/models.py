@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+ERASED_PREFIX = "former-"
+
 
 class Member(AbstractUser):
     member_number = models.CharField(
@@ -31,9 +33,17 @@ class Member(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        if self.erased_at is not None:
+        if self.is_erased:
             return str(_("a former member"))
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        # Without a query when a selector deferred `erased_at`: an erased row has
+        # no name and an ERASED_PREFIX username (erasure.py).
+        if "erased_at" in self.__dict__:
+            return self.erased_at is not None
+        return not self.full_name and self.username.startswith(ERASED_PREFIX)
 
     def __str__(self) -> str:
         return self.display_name

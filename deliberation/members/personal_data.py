@@ -58,7 +58,9 @@ class ErasureContext:
         self.now = now
         # The member row keeps its id (supports, participations and comments stay
         # counted), with this name instead of theirs.
-        self.anonymous_username = f"former-{secrets.token_hex(6)}"
+        from .models import ERASED_PREFIX
+
+        self.anonymous_username = f"{ERASED_PREFIX}{secrets.token_hex(6)}"
         self._holder: Member | None = None
         self._after_commit: list[Callable[[], None]] = []
 
