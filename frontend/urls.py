@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("frontend.routes.discussions")),
     path("", include("frontend.routes.voting")),
     path("", include("frontend.routes.notifications")),
+    path("", include("frontend.routes.needs_action")),
 ]

@@ -2,8 +2,9 @@
 
 * `support` — a proposal gathering support in one of the member's units (or a unit
   above them) that the member has not supported yet and may support, when it is
-  near its admission quorum (three quarters there) or its support period ends
-  within the window; its authors are not asked;
+  near its admission quorum (three quarters there, or at most two supports
+  missing) or its support period ends within the window; its authors are not
+  asked;
 * `coauthor` — an invitation to co-author a proposal that is still open to edits;
 * `amendment` — an open amendment to a proposal the member writes, waiting for the
   authors to take it in (until the proposal freezes).
@@ -33,6 +34,8 @@ from .models import (
     Support,
 )
 
+NEAR_MISSING = 2
+
 
 def proposals_to_support(member, *, now: datetime, until: datetime) -> list[ActionItem]:
     units = scope_unit_ids_of(member)
@@ -47,8 +50,16 @@ def proposals_to_support(member, *, now: datetime, until: datetime) -> list[Acti
             support_count__lt=F("support_needed"),
         )
         .filter(Q(phase_ends__isnull=True) | Q(phase_ends__gt=now))
-        .alias(have=F("support_count") * 4, near=F("support_needed") * 3)
-        .filter(Q(have__gte=F("near")) | Q(phase_ends__lte=until))
+        .alias(
+            have=F("support_count") * 4,
+            near=F("support_needed") * 3,
+            missing=F("support_needed") - F("support_count"),
+        )
+        .filter(
+            Q(have__gte=F("near"))
+            | Q(missing__lte=NEAR_MISSING)
+            | Q(phase_ends__lte=until)
+        )
         .exclude(Exists(Support.objects.filter(proposal=OuterRef("pk"), member=member)))
         .exclude(
             Exists(

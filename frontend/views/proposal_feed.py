@@ -1,5 +1,6 @@
-"""The Atom feed of new proposals and the proposal blocks of the home and unit
-pages (frontend/feed.py)."""
+"""The Atom feed of new proposals and the proposal block of the unit page
+(frontend/feed.py). The home page shows what needs the member's action instead
+(frontend/views/needs_action.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from deliberation.inputs import query_int
-from deliberation.members.permissions import scope_unit_ids_of
 from proposals import selectors
 from proposals.models import Proposal
 
@@ -69,21 +69,6 @@ class ProposalFeed(Feed):
 
     def item_categories(self, item):
         return [t.name for t in item.topics.all()]
-
-
-def home_section(request):
-    """Home feed block: proposals that need support or are being discussed."""
-    if not request.user.is_authenticated:
-        return None
-    items = with_cards(
-        selectors.list_proposals(
-            viewer=request.user,
-            open_only=True,
-            units=scope_unit_ids_of(request.user),
-            ordering="closing_soon",
-        )[:6]
-    )
-    return {"template": "proposals/_section.html", "items": items, "unit": None}
 
 
 def unit_section(request, unit):

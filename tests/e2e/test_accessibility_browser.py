@@ -20,6 +20,7 @@ PAGES = [
     "/proposals/new/",
     "/settings/",
     "/search/?q=kollektivtrafik",
+    "/needs-action/",
 ]
 
 

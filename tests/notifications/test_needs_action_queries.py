@@ -87,3 +87,25 @@ def test_each_provider_costs_one_query(member, tree):
     # cached on the member for every provider
     # one query per provider here (two are allowed)
     assert len(ctx.captured_queries) == len(registered_providers()) + 2
+
+
+@pytest.mark.parametrize("url", ["/needs-action/", "/"])
+def test_pages_queries_do_not_grow_with_the_items(client, member, tree, url):
+    client.force_login(member)
+    _one_of_each(tree, member, 1)
+    client.get(url)  # session, content types
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            resp = client.get(url)
+        assert resp.status_code == 200
+        return len(ctx.captured_queries), resp.content.decode()
+
+    few, html = count()
+    assert html.count('class="action-item') == len(registered_providers())
+    for n in (2, 3):
+        _one_of_each(tree, member, n)
+    many, html = count()
+    shown = 3 * len(registered_providers()) if url != "/" else 6
+    assert html.count('class="action-item') == shown
+    assert many == few

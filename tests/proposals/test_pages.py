@@ -273,12 +273,18 @@ def test_atom_feed_per_unit_and_topic(client, make_proposal, topic, tree, member
     assert "I flödet" not in other
 
 
-def test_home_and_unit_page_show_proposals(web, make_proposal, tree):
-    make_proposal(title="Syns på startsidan")
-    assert "Syns på startsidan" in web.get("/").content.decode()
-    assert (
-        "Syns på startsidan" in web.get(f"/units/{tree['branch'].pk}/").content.decode()
-    )
+def test_home_and_unit_page_show_proposals(web, make_proposal, tree, other_member):
+    """The unit page lists its proposals; the home page only what the member can
+    act on, saying the action (tests/notifications/test_needs_action_pages.py)."""
+    make_proposal(title="Syns på startsidan", author=other_member)
+    make_proposal(title="Mitt eget förslag")  # the member's own: nothing to do
+    home = web.get("/").content.decode()
+    assert "Syns på startsidan" in home
+    assert "Support — 1 more needed" in home
+    assert "Mitt eget förslag" not in home
+    unit = web.get(f"/units/{tree['branch'].pk}/").content.decode()
+    assert "Syns på startsidan" in unit
+    assert "Mitt eget förslag" in unit
 
 
 def test_author_withdraws_and_publishes_by_form(web, make_proposal):
