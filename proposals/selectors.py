@@ -14,6 +14,7 @@ from deliberation.errors import NotFound
 from deliberation.members.models import Unit
 from deliberation.members.viewer import Viewer, signed_in
 from deliberation.notifications.models import Follow
+from deliberation.search.text import words_of
 
 from .models import (
     OPEN_STATES,
@@ -175,36 +176,55 @@ def get_visible_proposal(*, viewer: Viewer, pk: int) -> Proposal:
 
 
 def similar_proposals(*, viewer: Viewer, text: str, limit: int = 5) -> list[Proposal]:
-    """Proposals that look like what the member is writing, so they can join forces."""
+    """Published proposals that look like what the member is writing, most related
+    first, so they can join forces (docs/search.md "Similar proposals"). Title and
+    clauses only — the rationale would match too much — and never on function words
+    ("för", "att", "the"), which once ranked any proposal with "för" in its title."""
     text = (text or "").replace("\x00", "").strip()
-    if len(text) < 3:
+    words = words_of(text, limit=12, min_len=3)
+    if len(text) < 3 or not words:
         return []
-    qs = Proposal.objects.published()
+    fields = ("id", "title", "state", "support_count", "support_needed", "unit__name")
+    qs = Proposal.objects.published().select_related("unit")
     if uses_postgres():
-        # Any of the words (OR) in titles and clauses (weight A), ranked: a title is
-        # rarely written the same way twice, and the rationale would match too much.
-        words = [w for w in re.findall(r"\w+", text) if len(w) > 2][:12]
-        if not words:
-            return []
+        # Any of the words among the title and clause lexemes (weight A), ranked by
+        # ts_rank: more shared stems, more related.
         query = title_query(words)
-        qs = (
+        return list(
             qs.filter(search_vector=query)
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-id")
+            .only(*fields)[:limit]
         )
-    else:
-        words = [w for w in text.split() if len(w) > 2][:12]
-        if not words:
-            return []
-        any_word = Q()
-        for word in words:
-            any_word |= Q(title__icontains=word)
-        qs = qs.filter(any_word).order_by("-id")
-    return list(
-        qs.select_related("unit").only(
-            "id", "title", "state", "support_count", "support_needed", "unit__name"
-        )[:limit]
+    # SQLite: candidates sharing a stem, scored by token overlap in Python.
+    stems = [_stem(w) for w in words]
+    any_stem = Q()
+    for stem in stems:
+        any_stem |= Q(title__icontains=stem) | Q(clauses__icontains=stem)
+    candidates = list(
+        qs.filter(any_stem).order_by("-id").only(*fields, "clauses")[:200]
     )
+    scored = [(_overlap(p, stems), p) for p in candidates]
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].pk))
+    return [p for score, p in scored if score > 0][:limit]
+
+
+def _stem(word: str) -> str:
+    """A crude stem for the fallback: Swedish and English endings differ, the first
+    letters rarely do ("kollektivtrafiken" → "kollektivtra")."""
+    return word if len(word) <= 5 else word[: max(5, len(word) - 4)]
+
+
+def _overlap(proposal: Proposal, stems: list[str]) -> float:
+    title_words = re.findall(r"\w+", proposal.title.casefold())
+    clause_words = re.findall(r"\w+", " ".join(proposal.clauses).casefold())
+    score = 0.0
+    for stem in stems:
+        if any(w.startswith(stem) for w in title_words):
+            score += 1.0
+        elif any(w.startswith(stem) for w in clause_words):
+            score += 0.5
+    return score
 
 
 def revisions_of(proposal: Proposal) -> QuerySet:
