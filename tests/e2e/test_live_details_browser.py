@@ -110,3 +110,77 @@ def test_session_agenda_start_count_and_time_arrive_live(embedded_server, browse
         context.close()
         anna.close()
         bo.close()
+
+
+def _proposal_id(client: httpx.Client, title_start: str) -> int:
+    results = client.get("/api/v1/proposals/", params={"page_size": 100}).json()
+    return next(
+        p["id"] for p in results["results"] if p["title"].startswith(title_start)
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_header_folds_into_a_menu_at_375px(embedded_server, browser, javascript):
+    base = embedded_server["url"]
+    context, page = _context(browser, PHONE, java_script_enabled=javascript)
+    try:
+        sign_in(page, base, "anna")
+        page.goto(f"{base}/proposals/")
+        header = page.locator(".site-header")
+        assert header.bounding_box()["height"] < 70  # one row, not three (~185 px)
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav).to_be_hidden()
+        page.get_by_text("Menu", exact=True).click()
+        expect(nav).to_be_visible()
+        expect(nav.get_by_role("link", name="Units")).to_be_visible()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        assert nav.bounding_box()["width"] <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        if javascript:
+            screenshot(page, "menu-375")
+            # the keyboard opens and closes it too (the checkbox takes focus)
+            page.keyboard.press("Space")
+            expect(nav).to_be_hidden()
+        assert page.console_errors == []
+    finally:
+        context.close()
+
+
+def test_wide_header_shows_everything_without_a_menu_button(embedded_server, browser):
+    base = embedded_server["url"]
+    context, page = _context(browser, DESKTOP)
+    try:
+        sign_in(page, base, "anna")
+        expect(page.get_by_text("Menu", exact=True)).to_be_hidden()
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        assert page.locator(".site-header").bounding_box()["height"] < 70
+    finally:
+        context.close()
+
+
+def test_revisions_table_fits_375px(embedded_server, browser):
+    base = embedded_server["url"]
+    anna = _api(base, "anna")
+    pid = _proposal_id(anna, "Gratis kollektivtrafik")
+    anna.close()
+    context, page = _context(browser, PHONE)
+    try:
+        sign_in(page, base, "anna")
+        page.goto(f"{base}/proposals/{pid}/revisions/")
+        table = page.locator("table.stack-table")
+        box = table.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        first_row = table.locator("tbody tr").first
+        for cell in first_row.locator("td").all():  # every column is on screen
+            cell_box = cell.bounding_box()
+            assert cell_box["x"] + cell_box["width"] <= PHONE["width"]
+        expect(first_row.locator("td").nth(5)).to_be_visible()
+        page.get_by_role("button", name="Compare").click()
+        expect(page).to_have_url(f"{base}/proposals/{pid}/diff/?to=3&from=2")
+        page.go_back()
+        page.evaluate("window.scrollTo(0, 0)")
+        screenshot(page, "revisions-375")
+    finally:
+        context.close()
