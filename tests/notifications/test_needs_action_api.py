@@ -93,3 +93,11 @@ def test_items_are_ordered_by_deadline_soonest_first(api, member, tree):
     later = open_poll(tree["branch"], member, hours=50, question="Senare frågan här?")
     sooner = open_poll(tree["municipality"], member, hours=3, question="Snart frågan?")
     assert [i["object"]["id"] for i in items(api)] == [sooner.pk, later.pk]
+
+
+def test_texts_follow_the_request_language(api, member, tree):
+    open_poll(tree["branch"], member, hours=3)
+    [item] = api.get("/api/v1/needs-action/", HTTP_ACCEPT_LANGUAGE="sv").json()
+    assert item["action"].startswith("Rösta före ")
+    # 3 hours ahead: later today, or after midnight tomorrow
+    assert item["action"].endswith(" i dag") or "i morgon" in item["action"]
