@@ -8,7 +8,7 @@ PORT   ?= 8000
 DATA_DIR ?= $(CURDIR)/data
 export DATA_DIR
 
-.PHONY: run test install install-test migrate seed serve lint messages chromium bench clean
+.PHONY: run run-prod test install install-test migrate seed serve lint messages chromium bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,18 @@ serve:
 
 run: seed serve
 
+# The production profile on one machine: nginx, gunicorn, two uvicorn, Celery worker
+# and beat (deploy/Procfile, run by honcho). Needs DATABASE_URL, REDIS_URL,
+# CELERY_BROKER_URL and DJANGO_SECRET_KEY; see README "Run the production profile".
+run-prod: install
+	PY=$(PY) deploy/run-prod
+
 # Test-time system packages: Debian's Chromium for the browser tests, gettext to check
-# that Swedish is complete. Installed only when missing (needs root, as CI has).
+# that Swedish is complete, nginx for the run-prod test. Installed only when missing (needs root, as CI has).
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null || [ ! -x /usr/sbin/nginx ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-dejavu-core gettext; fi
+	    chromium fonts-dejavu-core gettext nginx-light; fi
 
 # Tests use real PostgreSQL and Redis (the defaults below; override as you like).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/torget

@@ -11,6 +11,9 @@ app = Celery("torget")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# the request id follows a request into the tasks it sends (docs/deploy.md)
+import deliberation.observability.celery_signals  # noqa: E402, F401
+
 # Scheduled work (Celery beat). Each entry's task is idempotent and catches up after
 # downtime, so two beat processes by mistake or a missed run do no harm.
 app.conf.beat_schedule = {}

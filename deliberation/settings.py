@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "deliberation.observability.request_id.RequestIdMiddleware",
+    "deliberation.observability.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "deliberation.api.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,6 +219,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = "Europe/Stockholm"
+# the worker logs through LOGGING below (JSON lines with the request id)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add entries in deliberation/celery.py
 
 # --- E-mail --------------------------------------------------------------------------
@@ -389,13 +393,37 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging -------------------------------------------------------------------------
+# JSON lines (one object per record, with the request id that caused it) in
+# production, readable text in development; LOG_FORMAT=json|text overrides.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "deliberation.observability.request_id.RequestIdFilter"}
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level"},
+        },
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (404 while unset).
+METRICS_TOKEN = env("METRICS_TOKEN", "")
 
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", "") or None
 

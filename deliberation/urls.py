@@ -4,12 +4,17 @@ from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from deliberation.observability import views as observability
+
 
 def api_not_found(request, exception=None):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
 urlpatterns = [
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("deliberation.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

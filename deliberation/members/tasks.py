@@ -1,4 +1,7 @@
+from smtplib import SMTPException
+
 from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
 
 from .invitations import send_invitation
 from .models import Member
@@ -54,3 +57,21 @@ def build_export_task(export_id: int) -> bool:
     from .exports import build_export
 
     return build_export(export_id)
+
+
+@shared_task(
+    name="members.send_prepared_email",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=12,
+    time_limit=60,
+    soft_time_limit=50,
+)
+def send_prepared_email_task(
+    subject: str, body: str, from_email: str | None, to: list[str], html: str | None
+) -> None:
+    message = EmailMultiAlternatives(subject, body, from_email, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

@@ -18,12 +18,26 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from deliberation.inputs import JSONInputError, loads_json
+from deliberation.observability.metrics import websocket_closed, websocket_opened
 
 logger = logging.getLogger(__name__)
 
 
 class JsonFrameConsumer(AsyncJsonWebsocketConsumer):
     max_frame = 4096
+    _counted = False
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        if not self._counted:
+            self._counted = True
+            websocket_opened()
+
+    async def websocket_disconnect(self, message):
+        if self._counted:
+            self._counted = False
+            websocket_closed()
+        await super().websocket_disconnect(message)
 
     async def send_error(self, detail: str) -> None:
         await self.send_json({"type": "error", "detail": detail})

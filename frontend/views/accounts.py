@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deliberation.members import login_limits
-from deliberation.members.forms import SignInForm
+from deliberation.members.forms import QueuedPasswordResetForm, SignInForm
 from deliberation.members.invitations import invitation_token
 from deliberation.members.selectors import memberships_of, roles_of
 from deliberation.members.services import update_profile
@@ -39,6 +39,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     PASSWORD_RESET_MAX_PER_ADDRESS requests from one client per window."""
 
     email_template_name = "registration/password_reset_email.txt"
+    form_class = QueuedPasswordResetForm
     subject_template_name = "registration/password_reset_subject.txt"
 
     def form_valid(self, form):

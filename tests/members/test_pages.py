@@ -44,8 +44,11 @@ def test_repeated_failed_sign_ins_get_a_clear_refusal(client, member, password):
     assert "Too many failed sign-in attempts" in resp.content.decode()
 
 
-def test_password_reset_by_email(client, member, smtp_server):
-    resp = client.post("/accounts/password-reset/", {"email": member.email})
+def test_password_reset_by_email(
+    client, member, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/accounts/password-reset/", {"email": member.email})
     assert resp.status_code == 302
     (msg,) = smtp_server.wait_for(1)
     assert msg["X-Rcpt-To"] == member.email
