@@ -1,7 +1,8 @@
 """What a client sends, checked in one place (README "API", "Input rules").
 
-* Query parameters are read by `query_int`, `query_bool` and `query_choice`: a value
-  that is not what the endpoint takes is a 400 naming the parameter, never ignored.
+* Query parameters are read by `query_int`, `query_bool`, `query_choice` and
+  `query_date`: a value that is not what the endpoint takes is a 400 naming the
+  parameter, never ignored.
 * Integers: ids are 1 … 2**63 - 1 (a PostgreSQL `bigint`, SQLite's INTEGER). The `id`
   path converter answers 404 beyond that, `query_int` a 400 naming the parameter, and
   `IdField` (forms) and `deliberation.api.fields.IdField` (DRF) refuse it as a field
@@ -17,6 +18,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, overload
 
 from django import forms
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 MAX_ID = 2**63 - 1
 MIN_INT = -(2**63)
 MAX_JSON_DEPTH = 32
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(9998, 12, 31)
 
 
 class BadParameter(BadRequest):
@@ -115,6 +118,28 @@ def query_choice(
             name, _("Use one of: %(choices)s.") % {"choices": ", ".join(allowed)}
         )
     return str(raw)
+
+
+def query_date(params: Mapping[str, Any], name: str) -> date | None:
+    """A calendar date `YYYY-MM-DD` (periods: `since`, `until`); None when absent or
+    empty, anything else `BadParameter`."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    value = str(raw).strip()
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
+        day = date.fromisoformat(value)
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise ValueError(value)
+        return day
+    except ValueError:
+        raise BadParameter(
+            name,
+            _("Use a date as YYYY-MM-DD, from %(min)s to %(max)s.")
+            % {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()},
+        ) from None
 
 
 def _whole_number_message(minimum: int, maximum: int) -> str:

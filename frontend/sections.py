@@ -1,3 +1,4 @@
+from deliberation.audit.rendering import render_entries
 from deliberation.audit.selectors import list_audit_entries
 from deliberation.members.selectors import memberships_of
 
@@ -12,4 +13,5 @@ def my_units(request):
 
 
 def recent_audit(request):
-    return {"template": "audit/_recent.html", "entries": list(list_audit_entries()[:5])}
+    entries = render_entries(list(list_audit_entries()[:5]))
+    return {"template": "audit/_recent.html", "entries": entries}

@@ -21,7 +21,9 @@ class ProposalsConfig(AppConfig):
         from deliberation.notifications.models import FollowTarget
         from deliberation.notifications.targets import register_follow_target
 
-        from . import permissions
+        from . import audit, permissions
+
+        audit.register()
 
         register_subject_rule(
             ThreadKind.PROPOSAL,

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from deliberation.members.models import Member, Unit
 
@@ -16,9 +19,15 @@ def record_audit(
     unit: Unit | None = None,
     target: models.Model | None = None,
     data: dict | None = None,
+    at: datetime | None = None,
 ) -> AuditEntry:
-    """Write one public audit entry. Call inside the transaction that uses the power."""
+    """Write one public audit entry. Call inside the transaction that uses the power.
+    Store what happened as `action` + `data` (ids, codes, ISO dates): readers see it
+    rendered from the action's registered message (registry.py) in their language;
+    `summary` is only a fallback for the operator (the admin). `at` dates a step
+    taken late for the time it was due (the schedule's catch-up)."""
     return AuditEntry.objects.create(
+        at=at or timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         summary=summary[:500],

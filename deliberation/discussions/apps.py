@@ -54,6 +54,10 @@ class DiscussionsConfig(AppConfig):
             order=30,
         )
 
+        from . import audit
+
+        audit.register()
+
         add_beat_entry(
             "discussions-announce-live-sessions",
             "discussions.announce_live_sessions",

@@ -25,3 +25,7 @@ class MembersConfig(AppConfig):
         add_beat_entry(
             "members-prune-personal-data", "members.prune_personal_data", 3600.0
         )
+
+        from . import audit
+
+        audit.register()

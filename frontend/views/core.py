@@ -2,8 +2,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from deliberation.audit.selectors import list_audit_entries
-from deliberation.members.models import UnitKind
+from deliberation.audit.registry import registered_actions
+from deliberation.audit.rendering import render_entries
+from deliberation.audit.selectors import AuditFilters, list_audit_entries
+from deliberation.members.models import Member, Unit, UnitKind
 from deliberation.members.permissions import can_manage_roles, is_member_of
 from deliberation.members.selectors import list_units, subtree_member_counts
 from frontend.feed import home_sections
@@ -56,6 +58,27 @@ def unit_sections(request, unit):
 
 
 def audit_log(request):
-    qs = list_audit_entries(action=request.GET.get("action") or None)
+    """The public log, rendered in the reader's language, filtered by action, unit,
+    member and period (the same filters as `GET /api/v1/audit-log/`)."""
+    filters = AuditFilters.from_query(request.GET)
+    qs = list_audit_entries(filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page})
+    page.object_list = render_entries(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "actions": registered_actions(),
+            "units": list(Unit.objects.order_by("path").only("pk", "name", "depth")),
+            "member": (
+                Member.objects.filter(pk=filters.member).first()
+                if filters.member
+                else None
+            ),
+        },
+    )

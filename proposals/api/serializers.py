@@ -227,6 +227,11 @@ class SupportSerializer(serializers.Serializer):
 
 class RevisionSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
+    note = serializers.CharField(
+        source="display_note",
+        read_only=True,
+        help_text="In the reader's language for the system's notes (see note_code).",
+    )
 
     class Meta:
         model = Revision
@@ -237,6 +242,7 @@ class RevisionSerializer(serializers.ModelSerializer):
             "clauses",
             "author",
             "note",
+            "note_code",
             "amendment",
             "created",
         ]

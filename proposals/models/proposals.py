@@ -217,7 +217,10 @@ class Revision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True)  # the author's own words
+    # What the system says about the version, rendered at display time in the
+    # reader's language (`display_note`): "" (an edit), "first", "amendment".
+    note_code = models.CharField(max_length=20, blank=True, default="")
     amendment = models.ForeignKey(
         "Amendment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -233,6 +236,16 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} (r{self.number})"
+
+    @property
+    def display_note(self) -> str:
+        if self.note_code == "first":
+            return str(_("First version"))
+        if self.note_code == "amendment":
+            if self.amendment_id is None:
+                return str(_("An amendment accepted"))
+            return str(_("Amendment #%(n)d accepted") % {"n": self.amendment_id})
+        return self.note
 
 
 class Support(models.Model):

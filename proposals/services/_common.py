@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from deliberation.audit.services import record_audit
 from deliberation.discussions.services import append_thread_event
 from deliberation.errors import Conflict, NotAllowed
 from deliberation.members.models import Member
@@ -133,6 +134,16 @@ def _transition(
     proposal.save(update_fields=["state", "phase_ends", stamp, "updated"])
     if to == State.VOTING:
         hooks.voting_started(proposal=proposal, at=at)
+    if proposal.published_at is not None:  # a draft's withdrawal stays private
+        record_audit(
+            actor=actor,
+            action="proposal.state_changed",
+            unit=proposal.unit,
+            target=proposal,
+            at=at,
+            summary=f"#{proposal.pk}: {from_state} → {to} ({cause})",
+            data={"from": from_state, "to": to, "cause": cause},
+        )
     record_proposal_event(
         proposal,
         "proposal.state_changed",
@@ -153,6 +164,7 @@ def _write_revision(
     *,
     actor: Member | None,
     note: str = "",
+    note_code: str = "",
     amendment: Amendment | None = None,
 ) -> Revision:
     return Revision.objects.create(
@@ -163,6 +175,7 @@ def _write_revision(
         clauses=list(proposal.clauses),
         author=actor if actor is not None and actor.pk else None,
         note=note[:300],
+        note_code=note_code,
         amendment=amendment,
     )
 

@@ -226,7 +226,7 @@ def accept_amendment(*, amendment: Amendment | int, actor: Member) -> Proposal:
         proposal,
         actor=actor,
         amendment=amendment,
-        note=_("Amendment #%(n)d accepted") % {"n": amendment.pk},
+        note_code="amendment",
     )
     refresh_search_vector(Proposal.objects.filter(pk=proposal.pk))
     amendment.state = AmendmentState.ACCEPTED

@@ -106,7 +106,7 @@ def create_proposal(
     ProposalAuthor.objects.bulk_create(
         [ProposalAuthor(proposal=proposal, member=c, invited_at=now) for c in coauthors]
     )
-    _write_revision(proposal, actor=actor, note=_("First version"))
+    _write_revision(proposal, actor=actor, note_code="first")
     refresh_search_vector(Proposal.objects.filter(pk=proposal.pk))
     if publish:
         proposal = publish_proposal(proposal=proposal, actor=actor)
