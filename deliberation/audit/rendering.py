@@ -55,7 +55,7 @@ def render_entries(entries: Sequence[AuditEntry]) -> Sequence[AuditEntry]:
     known = {
         ("unit", str(e.unit_id)): (e.unit.name, url_or_none("unit_detail", e.unit_id))
         for e in entries
-        if e.unit_id and "unit" in e._state.fields_cache
+        if "unit" in e._state.fields_cache and e.unit is not None
     }
     refs = [
         v

@@ -27,7 +27,7 @@ class DiscussionsConfig(AppConfig):
             register_needs_action_provider,
         )
 
-        from . import needs_action
+        from . import audit, needs_action
 
         register_needs_action_provider("reply", needs_action.replies_to_answer)
         register_needs_action_provider("session", needs_action.sessions_to_join)
@@ -53,8 +53,6 @@ class DiscussionsConfig(AppConfig):
             hits=search.comment_hits,
             order=30,
         )
-
-        from . import audit
 
         audit.register()
 

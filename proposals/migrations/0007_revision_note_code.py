@@ -24,7 +24,7 @@ def codes_to_notes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("proposals", "0005_published_index")]
+    dependencies = [("proposals", "0006_policy_delegation")]
 
     operations = [
         migrations.AddField(
