@@ -31,6 +31,8 @@ class DiscussionsConfig(AppConfig):
 
         register_needs_action_provider("reply", needs_action.replies_to_answer)
         register_needs_action_provider("session", needs_action.sessions_to_join)
+        register_needs_action_provider("flag", needs_action.flags_to_review)
+        register_needs_action_provider("appeal", needs_action.appeals_to_decide)
         from .personal_data import register as register_personal_data
 
         register_personal_data()

@@ -6,24 +6,29 @@
   replies, and threads the member may not read, are left out;
 * `session` — a live session of one of the member's units (a branch they belong
   to) that is on now or starts within the window, in a thread they may read; it
-  goes away when it is closed or over.
+  goes away when it is closed or over;
+* `flag` — for a moderator: a comment of someone else, in the units they moderate,
+  with open flags (until a moderator hides it or the flags are resolved);
+* `appeal` — for a moderator: an appeal they may decide (not about their own comment,
+  not against their own hiding), until it is decided.
 
-One query each.
+One query each (the moderation kinds two: the member's moderator roles first).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from deliberation.members.permissions import scope_unit_ids_of
 from deliberation.notifications.needs_action import ActionItem, when
 
-from .models import Comment, LiveSession
-from .selectors import ROOTS_PER_PAGE
+from .models import Appeal, Comment, LiveSession
+from .selectors import ROOTS_PER_PAGE, moderated_unit_filter, open_flags_qs
 from .subjects import readable_filter
 
 REPLY_WINDOW = timedelta(days=7)
@@ -126,3 +131,70 @@ def sessions_to_join(member, *, now: datetime, until: datetime) -> list[ActionIt
             )
         )
     return out
+
+
+def flags_to_review(member, *, now: datetime, until: datetime) -> list[ActionItem]:
+    flagged = (
+        open_flags_qs(member)
+        .order_by()
+        .values("comment_id", "comment__thread__title")
+        .annotate(n=Count("id"), first=Min("created"))
+        .order_by("first", "comment_id")
+    )
+    return [
+        ActionItem(
+            kind="flag",
+            deadline=None,
+            action=ngettext(
+                "Review the flagged comment",
+                "Review the comment — %(n)d flags",
+                row["n"],
+            )
+            % {"n": row["n"]},
+            title=row["comment__thread__title"],
+            url=f"/comments/{row['comment_id']}/",
+            object_type="comment",
+            object_id=row["comment_id"],
+        )
+        for row in flagged
+    ]
+
+
+def appeals_to_decide(member, *, now: datetime, until: datetime) -> list[ActionItem]:
+    moderated = moderated_unit_filter(member, "comment__thread__unit__")
+    if moderated is None:
+        return []
+    appeals = (
+        Appeal.objects.filter(
+            moderated,
+            readable_filter(member, "comment__thread__"),
+            decided__isnull=True,
+        )
+        .exclude(hidden_by=member)
+        .exclude(author=member)
+        .select_related("author", "comment__thread")
+        .only(
+            "id",
+            "comment__id",
+            "comment__thread__id",
+            "comment__thread__title",
+            "author__id",
+            "author__username",
+            "author__full_name",
+            "author__first_name",
+            "author__last_name",
+        )
+        .order_by("created", "id")
+    )
+    return [
+        ActionItem(
+            kind="appeal",
+            deadline=None,
+            action=_("Decide the appeal of %(name)s") % {"name": a.author.display_name},
+            title=a.comment.thread.title,
+            url="/moderation/",
+            object_type="appeal",
+            object_id=a.pk,
+        )
+        for a in appeals
+    ]

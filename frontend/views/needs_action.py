@@ -25,6 +25,8 @@ KIND_LABELS = {
     "amendment": _("Amendment"),
     "reply": _("Reply"),
     "session": _("Live session"),
+    "flag": _("Flag"),
+    "appeal": _("Appeal"),
 }
 
 

@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from deliberation.discussions.models import LiveSession
 from deliberation.discussions.services import (
+    appeal_hiding,
     close_live_session,
     create_thread,
+    decide_appeal,
     delete_comment,
+    flag_comment,
     hide_comment,
     post_comment,
     schedule_live_session,
@@ -263,5 +266,64 @@ def test_session_next_month_or_in_another_branch_is_not_listed(api, tree, facili
         facilitator=other,
         title="Grannmöte",
         starts=timezone.now() + timedelta(days=1),
+    )
+    assert items(api) == []
+
+
+# --- moderation ------------------------------------------------------------------
+
+
+@pytest.fixture
+def moderator(tree, member):
+    give_role(member, tree["branch"], "moderator")
+    return member
+
+
+def test_flagged_comment_waits_for_a_moderator_until_hidden(
+    api, moderator, other_member, tree, thread
+):
+    comment = post_comment(thread=thread, author=other_member, body="Dumt sagt")
+    for _ in range(2):
+        flagger = MemberFactory(units=[tree["branch"]])
+        flag_comment(comment=comment, member=flagger, reason="Personangrepp")
+    [item] = items(api)
+    assert item["kind"] == "flag"
+    assert item["object"] == {"type": "comment", "id": comment.pk}
+    assert item["action"] == "Review the comment — 2 flags"
+    assert item["url"] == f"/comments/{comment.pk}/"
+    # an ordinary member is not asked; the comment's author neither
+    assert "flag" not in [i["kind"] for i in items(client_for(other_member))]
+    hide_comment(comment=comment, moderator=moderator, reason="Personangrepp.")
+    assert "flag" not in [i["kind"] for i in items(api)]
+
+
+def test_flag_in_a_unit_not_moderated_is_not_listed(api, moderator, tree):
+    elsewhere = create_thread(title="Granntråd", unit=tree["branch2"], actor=None)
+    author = MemberFactory(units=[tree["branch2"]])
+    comment = post_comment(thread=elsewhere, author=author, body="Dumt sagt")
+    flag_comment(
+        comment=comment,
+        member=MemberFactory(units=[tree["branch2"]]),
+        reason="Personangrepp",
+    )
+    assert items(api) == []
+
+
+def test_appeal_waits_for_another_moderator_until_decided(
+    api, moderator, other_member, tree, thread
+):
+    hider = MemberFactory(units=[tree["branch"]])
+    give_role(hider, tree["branch"], "moderator")
+    comment = post_comment(thread=thread, author=other_member, body="Dumt sagt")
+    hide_comment(comment=comment, moderator=hider, reason="Personangrepp.")
+    appeal = appeal_hiding(comment=comment, author=other_member, reason="Det var inte")
+    [item] = items(api)
+    assert item["kind"] == "appeal"
+    assert item["object"] == {"type": "appeal", "id": appeal.pk}
+    assert item["action"] == f"Decide the appeal of {other_member.display_name}"
+    # not the moderator who hid it
+    assert "appeal" not in [i["kind"] for i in items(client_for(hider))]
+    decide_appeal(
+        appeal=appeal, moderator=moderator, outcome="granted", reason="Rimligt."
     )
     assert items(api) == []

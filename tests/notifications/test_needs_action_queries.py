@@ -12,7 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deliberation.discussions.services import (
+    appeal_hiding,
     create_thread,
+    flag_comment,
+    hide_comment,
     post_comment,
     schedule_live_session,
 )
@@ -29,6 +32,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _one_of_each(tree, member, n):
+    """One item of every kind for `member`, who moderates the branch."""
+    if not member.__dict__.get("_moderates_in_test"):
+        give_role(member, tree["branch"], "moderator")
+        member.__dict__["_moderates_in_test"] = True
     author = MemberFactory(units=[tree["branch"]])
     backers = [MemberFactory(units=[tree["branch"]]) for _ in range(3)]
     facilitator = MemberFactory(units=[tree["branch"]])
@@ -57,6 +64,13 @@ def _one_of_each(tree, member, n):
         title=f"Möte {n}",
         starts=timezone.now() + timedelta(days=1, hours=n),
     )
+    flagged = post_comment(thread=thread, author=author, body="Dumt sagt")
+    flag_comment(comment=flagged, member=backers[0], reason="Personangrepp")
+    hider = MemberFactory(units=[tree["branch"]])
+    give_role(hider, tree["branch"], "moderator")
+    hidden = post_comment(thread=thread, author=backers[1], body="Elakt")
+    hide_comment(comment=hidden, moderator=hider, reason="Personangrepp.")
+    appeal_hiding(comment=hidden, author=backers[1], reason="Det var inte elakt")
 
 
 def _count(client):
@@ -77,16 +91,15 @@ def test_api_queries_do_not_grow_with_the_items(api, member, tree):
     assert many == few
 
 
-def test_each_provider_costs_one_query(member, tree):
+def test_each_provider_costs_at_most_two_queries(member, tree):
     _one_of_each(tree, member, 1)
     fresh = type(member).objects.get(pk=member.pk)
     with CaptureQueriesContext(connection) as ctx:
         found = needs_action_for(fresh)
     assert len(found) == len(registered_providers())
     # the member's units and their ancestors are read once (two queries) and
-    # cached on the member for every provider
-    # one query per provider here (two are allowed)
-    assert len(ctx.captured_queries) == len(registered_providers()) + 2
+    # cached on the member for every provider; then at most two per provider
+    assert len(ctx.captured_queries) <= 2 * len(registered_providers()) + 2
 
 
 @pytest.mark.parametrize("url", ["/needs-action/", "/"])
@@ -102,10 +115,11 @@ def test_pages_queries_do_not_grow_with_the_items(client, member, tree, url):
         return len(ctx.captured_queries), resp.content.decode()
 
     few, html = count()
-    assert html.count('class="action-item') == len(registered_providers())
+    cap = 6 if url == "/" else 99
+    assert html.count('class="action-item') == min(cap, len(registered_providers()))
     for n in (2, 3):
         _one_of_each(tree, member, n)
     many, html = count()
-    shown = 3 * len(registered_providers()) if url != "/" else 6
+    shown = min(cap, 3 * len(registered_providers()))
     assert html.count('class="action-item') == shown
     assert many == few
