@@ -10,6 +10,11 @@ class DelegationsConfig(AppConfig):
     def ready(self) -> None:
         from deliberation.celery import add_beat_entry
 
+        from . import notices, personal_data
+
+        notices.register()
+        personal_data.register()
+
         add_beat_entry(
             "delegations-remind-expiring", "delegations.remind_expiring", 3600.0
         )

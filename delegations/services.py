@@ -139,8 +139,7 @@ def give_delegation(
             for rank, t in enumerate(ids)
         ]
     )
-    new = [t for t in ids if t not in before]
-    transaction.on_commit(lambda: notices.received(delegation.pk, new))
+    notices.received(delegation, [t for t in ids if t not in before])
     return delegation, True
 
 
@@ -196,25 +195,27 @@ def remind_days() -> int:
 def remind_expiring(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Every delegation that expires within DELEGATION_REMIND_DAYS and whose giver
     was not reminded yet: remind them once (a renewal clears the mark). Safe twice:
-    each row is marked in the transaction that schedules its reminder, and rows
-    locked by another run are skipped."""
+    each row is marked in the transaction that records its notification (keyed by
+    delegation and expiry date), and rows locked by another run are skipped."""
     now = now or timezone.now()
     horizon = now + timedelta(days=remind_days())
     done = 0
     with transaction.atomic():
         rows = list(
-            Delegation.objects.select_for_update(skip_locked=True)
+            Delegation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("unit", "topic")
             .filter(
                 revoked_at__isnull=True,
                 reminded_at__isnull=True,
                 expires__gt=now,
                 expires__lte=horizon,
             )
-            .order_by("expires", "id")
-            .values_list("pk", flat=True)[:limit]
+            .order_by("expires", "id")[:limit]
         )
         if rows:
-            Delegation.objects.filter(pk__in=rows).update(reminded_at=now)
-            transaction.on_commit(lambda: notices.expiring(rows))
+            Delegation.objects.filter(pk__in=[d.pk for d in rows]).update(
+                reminded_at=now
+            )
+            notices.expiring(rows)
             done = len(rows)
     return done

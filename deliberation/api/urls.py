@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("deliberation.notifications.api.urls")),
     path("", include("voting.api.urls")),
     path("", include("deliberation.search.urls")),
+    path("", include("delegations.api.urls")),
 ]

@@ -15,6 +15,8 @@ from deliberation.members.selectors import memberships_of, roles_of
 from deliberation.members.services import update_profile
 from deliberation.members.viewer import member_of
 
+from .delegations import settings_context as delegation_settings
+
 
 class RateLimitedLoginView(auth_views.LoginView):
     """Django's login under the sign-in limits (deliberation/members/login_limits.py):
@@ -110,6 +112,7 @@ def settings_page(request):
             "form": form,
             "memberships": memberships_of(request.user),
             "roles": roles_of(request.user),
+            **delegation_settings(member),
         },
         status=400 if form.errors else 200,
     )

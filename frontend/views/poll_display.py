@@ -93,12 +93,28 @@ def _bars(counts: dict) -> list[dict]:
     return bars
 
 
+CARRIERS_SHOWN = 50
+
+
+def _carrier_names(questions: list[dict]) -> dict[int, str]:
+    """Names of the members who carried delegated votes (one query)."""
+    from deliberation.members.models import Member
+
+    ids = {
+        w["member"] for r in questions for w in r.get("weights", [])[:CARRIERS_SHOWN]
+    }
+    if not ids:
+        return {}
+    return {m.pk: m.display_name for m in Member.objects.filter(pk__in=ids)}
+
+
 def result_for_display(poll: Poll, questions: list[dict]) -> dict | None:
     """The stored result shaped for the page, or None before the count."""
     result = getattr(poll, "result", None)
     if result is None:
         return None
     by_id = {q["id"]: q for q in questions}
+    names = _carrier_names(result.questions)
     shown = []
     for r in result.questions:
         q = by_id.get(r["question"])
@@ -111,6 +127,17 @@ def result_for_display(poll: Poll, questions: list[dict]) -> dict | None:
                     "ranked": False,
                     "bars": _bars(r["counts"]),
                     "outcome": r.get("outcome"),
+                    "carriers": [
+                        {
+                            "name": names.get(w["member"], str(w["member"])),
+                            "weight": w["weight"],
+                            "choice": CHOICE_LABELS[w["choice"]]()
+                            if w.get("choice") in CHOICE_LABELS
+                            else "",
+                        }
+                        for w in r.get("weights", [])[:CARRIERS_SHOWN]
+                    ],
+                    "more_carriers": max(0, len(r.get("weights", [])) - CARRIERS_SHOWN),
                 }
             )
             continue
@@ -137,7 +164,7 @@ def result_for_display(poll: Poll, questions: list[dict]) -> dict | None:
             }
         )
     eligible = result.eligible or 0
-    turnout_w = round(BAR_W * result.participations / eligible, 1) if eligible else 0
+    turnout_w = round(BAR_W * result.votes_cast / eligible, 1) if eligible else 0
     quorum_x = (
         round(BAR_W * result.quorum_needed / eligible, 1)
         if eligible and result.quorum_needed

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from deliberation.errors import NotAllowed, ServiceError
 from voting import selectors, services
+from voting.delegated import my_vote_now
 from voting.models import Poll, PollState
 
 from .poll_display import ballot_payload, questions_for_display, result_for_display
@@ -62,6 +63,8 @@ def _context(request: HttpRequest, poll: Poll, **extra: object) -> dict:
         "proposals": list(poll.proposals.all()),
         "choices": ("yes", "no", "abstain"),
     }
+    if poll.delegation and phase == "open" and request.user.is_authenticated:
+        ctx["my_vote"] = my_vote_now(poll, request.user)
     if participations and poll.eligible_count:
         ctx["turnout_percent"] = round(100 * participations / poll.eligible_count, 1)
     ctx.update(extra)
