@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from deliberation.demo import register_seeder
@@ -163,6 +164,55 @@ def _members_of(unit: Unit, exclude: set[int], n: int) -> list[Member]:
     return list(Member.objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
+def backdate(proposals: list[Proposal], *, by: timedelta) -> None:
+    """Move everything that already happened to these proposals `by` into the past —
+    their dates, revisions, support, amendments, state changes and audit entries — so
+    that the next step, dated now or on schedule, comes after them. The services date
+    what they do now; a demo walked through in seconds would otherwise say a proposal
+    was frozen before it gathered support. The current `phase_ends` is left alone
+    (the next transition sets it)."""
+    from deliberation.audit.models import AuditEntry
+
+    from .models import (
+        Amendment,
+        AmendmentSupport,
+        ProposalAuthor,
+        Revision,
+        StateChange,
+        Support,
+    )
+
+    ids = [p.pk for p in proposals]
+    Proposal.objects.filter(pk__in=ids).update(
+        **{
+            f: F(f) - by
+            for f in (
+                "created",
+                "published_at",
+                "discussion_started_at",
+                "frozen_at",
+                "voting_started_at",
+                "closed_at",
+            )
+        }
+    )
+    StateChange.objects.filter(proposal__in=ids).update(at=F("at") - by)
+    Revision.objects.filter(proposal__in=ids).update(created=F("created") - by)
+    Support.objects.filter(proposal__in=ids).update(created=F("created") - by)
+    ProposalAuthor.objects.filter(proposal__in=ids).update(
+        invited_at=F("invited_at") - by, accepted_at=F("accepted_at") - by
+    )
+    Amendment.objects.filter(proposal__in=ids).update(
+        created=F("created") - by, decided_at=F("decided_at") - by
+    )
+    AmendmentSupport.objects.filter(amendment__proposal__in=ids).update(
+        created=F("created") - by
+    )
+    AuditEntry.objects.filter(
+        target_type=Proposal._meta.label_lower, target_id__in=[str(i) for i in ids]
+    ).update(at=F("at") - by)
+
+
 def _due_now(proposal: Proposal, *, ago: timedelta) -> None:
     Proposal.objects.filter(pk=proposal.pk).update(phase_ends=timezone.now() - ago)
     services.advance_due_proposals()
@@ -224,6 +274,9 @@ def seed(stdout=None) -> str:
         if target == "withdrawn":
             services.withdraw_proposal(proposal=p, actor=author)
             continue
+        # Each step after the one before (`backdate`): published, then support
+        # and discussion, frozen, voting, the result — in that order of dates.
+        backdate([p], by=timedelta(days=10))
         if target == "expired":
             _due_now(p, ago=timedelta(days=2))
             continue
@@ -231,10 +284,12 @@ def seed(stdout=None) -> str:
         if target == "discussion":
             _seed_amendments_and_alternative(p, author, people)
             continue
-        _due_now(p, ago=timedelta(days=1))  # discussion → frozen
+        backdate([p], by=timedelta(days=16))
+        # Less ago than the freeze lasts, or the same run would also open the vote.
+        _due_now(p, ago=timedelta(days=2))  # discussion → frozen
         if target == "frozen":
             continue
-        _due_now(p, ago=timedelta(hours=1))  # frozen → voting
+        _due_now(p, ago=timedelta(days=1))  # frozen → voting
         if target in {"adopted", "rejected"}:
             services.record_vote_outcome(proposal=p, adopted=target == "adopted")
     for username in ("anna", "bo"):

@@ -24,6 +24,7 @@ from deliberation.demo import register_seeder
 from deliberation.discussions.models import Thread
 from deliberation.members.models import Member, Membership, Unit
 from proposals import services as proposal_services
+from proposals.demo import backdate
 from proposals.models import Proposal, State
 
 from . import services
@@ -177,12 +178,15 @@ def _cast(poll: Poll, *, turnout: float, lean: float, personas: bool = False) ->
     return len(voters)
 
 
-def _close_now(poll: Poll) -> None:
-    """As if its closing time had passed; then the beat's sweeper counts it."""
+def _close_now(poll: Poll, *, opened: bool = False) -> None:
+    """As if its closing time had passed; then the beat's sweeper counts it. A poll
+    opened by its proposal's vote keeps that opening (`opened`), else it is dated
+    a week before."""
     now = timezone.now()
-    Poll.objects.filter(pk=poll.pk).update(
-        opens=now - timedelta(days=8), closes=now - timedelta(days=1)
-    )
+    dates = {"closes": now - timedelta(hours=1)}
+    if not opened:
+        dates = {"opens": now - timedelta(days=8), "closes": now - timedelta(days=1)}
+    Poll.objects.filter(pk=poll.pk).update(**dates)
     services.close_due_polls(now=now)
 
 
@@ -249,6 +253,7 @@ def _seed_group(people: dict, units: dict) -> Poll | None:
         alternative_to=p,
         publish=True,
     )
+    backdate([p, alt], by=timedelta(days=10))  # published and discussed before…
     _due([p, alt], ago=timedelta(days=1))  # discussion → frozen (amendment to vote)
     _due([p, alt], ago=timedelta(hours=1))  # frozen → voting: the poll opens
     poll = Poll.objects.get(kind=PollKind.PROPOSAL, proposal=p)
@@ -267,7 +272,7 @@ def _seed_closed_proposal_poll() -> bool:
     if poll is None:
         return False
     _cast(poll, turnout=0.7, lean=0.7, personas=True)
-    _close_now(poll)
+    _close_now(poll, opened=True)
     return True
 
 
