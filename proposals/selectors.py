@@ -23,6 +23,7 @@ from .models import (
     Proposal,
     ProposalAuthor,
     Revision,
+    State,
     StateChange,
     Support,
 )
@@ -281,3 +282,56 @@ def amendments_to_vote(proposal: Proposal) -> QuerySet:
     from .models import AmendmentState
 
     return Amendment.objects.filter(proposal=proposal, state=AmendmentState.TO_VOTE)
+
+
+MINE_LIMIT = 100
+
+
+def my_proposals(*, member: Viewer) -> dict[str, list[Proposal]]:
+    """`/proposals/mine/`: the member's drafts, open invitations to co-author, the
+    published proposals they write and those they support (at most MINE_LIMIT each,
+    newest first; a fixed number of queries)."""
+    if not signed_in(member):
+        return {"drafts": [], "invitations": [], "written": [], "supported": []}
+    qs = base_queryset(viewer=member).defer("body", "body_html")
+    accepted = ProposalAuthor.objects.filter(member=member, accepted_at__isnull=False)
+    invited = ProposalAuthor.objects.filter(member=member, accepted_at__isnull=True)
+    order = ("-created", "-id")
+    return {
+        "drafts": list(
+            qs.filter(published_at__isnull=True, state=State.DRAFT)
+            .filter(pk__in=accepted.values("proposal_id"))
+            .order_by(*order)[:MINE_LIMIT]
+        ),
+        "invitations": list(
+            qs.filter(pk__in=invited.values("proposal_id"))
+            .exclude(state__in=[State.WITHDRAWN, State.EXPIRED])
+            .order_by(*order)[:MINE_LIMIT]
+        ),
+        "written": list(
+            qs.filter(published_at__isnull=False)
+            .filter(pk__in=accepted.values("proposal_id"))
+            .order_by(*order)[:MINE_LIMIT]
+        ),
+        "supported": list(
+            qs.filter(published_at__isnull=False)
+            .filter(pk__in=Support.objects.filter(member=member).values("proposal_id"))
+            .order_by(*order)[:MINE_LIMIT]
+        ),
+    }
+
+
+def public_proposals_by(*, author_id: int, viewer: Viewer, limit: int = 50) -> list:
+    """A member's published proposals (accepted authorships) for their profile —
+    never a draft, whoever looks."""
+    return list(
+        base_queryset(viewer=viewer)
+        .defer("body", "body_html")
+        .filter(published_at__isnull=False)
+        .filter(
+            pk__in=ProposalAuthor.objects.filter(
+                member_id=author_id, accepted_at__isnull=False
+            ).values("proposal_id")
+        )
+        .order_by("-published_at", "-id")[:limit]
+    )

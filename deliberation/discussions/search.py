@@ -32,20 +32,11 @@ from deliberation.search.text import (
 
 from . import permissions as perms
 from .models import Comment, ThreadKind
-from .selectors import readable_threads
-from .subjects import readable_filter
-
-
-def _searchable_threads(viewer: Viewer) -> Any:
-    """Threads the viewer may read *and* whose subject is not private to a few (a
-    draft's thread, even for its authors: drafts are never found). The subject
-    rules asked for nobody (`None`) give exactly the published ones; a kind whose
-    rule says nothing for nobody is left out (closed by default)."""
-    return readable_threads(viewer).filter(readable_filter(None))
+from .selectors import public_readable_threads
 
 
 def _threads(viewer: Viewer) -> Any:
-    return _searchable_threads(viewer).exclude(kind=ThreadKind.PROPOSAL)
+    return public_readable_threads(viewer).exclude(kind=ThreadKind.PROPOSAL)
 
 
 def thread_matches(viewer: Viewer, terms: SearchTerms) -> Any:
@@ -89,7 +80,7 @@ def thread_hits(viewer: Viewer, ids: list[int], terms: SearchTerms) -> dict[int,
 
 def _comments(viewer: Viewer) -> Any:
     return Comment.objects.filter(
-        thread__in=_searchable_threads(viewer), hidden=False, deleted__isnull=True
+        thread__in=public_readable_threads(viewer), hidden=False, deleted__isnull=True
     ).exclude(body="")
 
 

@@ -349,3 +349,26 @@ def get_readable_thread(*, viewer: Viewer, pk: int | str) -> Thread:
 def get_readable_comment(*, viewer: Viewer, pk: int | str) -> Comment:
     """The comment with its author and thread; see `access.access_comment`."""
     return access_comment(viewer, pk)
+
+
+def public_readable_threads(viewer: Viewer) -> QuerySet[Thread]:
+    """Threads the viewer may read *and* whose subject is not private to a few (a
+    draft's thread, even for its authors). The subject rules asked for nobody
+    (`None`) give exactly the public ones; a kind whose rule says nothing for nobody
+    is left out (closed by default). Search and member profiles use it."""
+    return readable_threads(viewer).filter(readable_filter(None))
+
+
+def recent_comments_by(*, author_id: int, viewer: Viewer, limit: int = 10) -> list:
+    """A member's latest visible comments (not hidden, not deleted) in public threads
+    the viewer may read, with their threads — one query (member profiles)."""
+    return list(
+        Comment.objects.filter(
+            author_id=author_id,
+            thread__in=public_readable_threads(viewer),
+            hidden=False,
+            deleted__isnull=True,
+        )
+        .select_related("thread")
+        .order_by("-created", "-id")[:limit]
+    )

@@ -77,3 +77,32 @@ def memberships_of(member: Member) -> QuerySet[Membership]:
 
 def roles_of(member: Member) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current().filter(member=member).select_related("unit")
+
+
+def member_profile(pk: int) -> Member | None:
+    """A member for their public profile (`/members/{id}/`, `/api/v1/members/{id}/`):
+    current memberships with units (`current_memberships`) and every role term, past
+    and present (`role_terms`, roles are public) — three queries. None for an unknown
+    or deactivated account."""
+    today = timezone.localdate()
+    return (
+        Member.objects.filter(pk=pk, is_active=True)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(since__lte=today)
+                .filter(Q(until__isnull=True) | Q(until__gte=today))
+                .select_related("unit")
+                .order_by("unit__path"),
+                to_attr="current_memberships",
+            ),
+            Prefetch(
+                "roles",
+                queryset=RoleAssignment.objects.select_related("unit").order_by(
+                    "-starts", "-pk"
+                ),
+                to_attr="role_terms",
+            ),
+        )
+        .first()
+    )

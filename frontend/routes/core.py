@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
-from frontend.views import accounts, core, roles, search
+from frontend.views import accounts, core, members, roles, search
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("units/<id:pk>/roles/<id:role_id>/end/", roles.end, name="role_end"),
     path("audit/", core.audit_log, name="audit_log"),
     path("search/", search.search_page, name="search"),
+    path("members/<id:pk>/", members.member_detail, name="member_detail"),
+    path("members/<id:pk>/follow/", members.member_follow, name="member_follow"),
     path("comments/<id:cid>/", search.comment_link, name="comment_link"),
     path("settings/", accounts.settings_page, name="settings"),
     path("accounts/login/", accounts.RateLimitedLoginView.as_view(), name="login"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from frontend.views import policies, proposal_actions, proposal_feed
+from frontend.views import members, policies, proposal_actions, proposal_feed
 from frontend.views import proposals as views
 
 urlpatterns = [
     path("proposals/", views.proposal_list, name="proposal_list"),
     path("proposals/new/", views.proposal_new, name="proposal_new"),
+    path("proposals/mine/", members.my_proposals, name="proposal_mine"),
     path("proposals/similar/", views.proposal_similar, name="proposal_similar"),
     path("proposals/feed/", proposal_feed.ProposalFeed(), name="proposal_feed"),
     path("proposals/<id:pk>/", views.proposal_detail, name="proposal_detail"),

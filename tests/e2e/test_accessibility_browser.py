@@ -49,7 +49,10 @@ def test_main_pages_have_no_serious_accessibility_violations(
     extra = []
     if locale == "en-GB":  # signed in; Swedish is checked signed out
         sign_in(page, base, "anna")
-        extra = [f"/units/{_first_branch(page, base)}/"]
+        extra = [
+            f"/units/{_first_branch(page, base)}/",
+            f"/members/{_member_id(page, base, 'bo')}/",
+        ]
     for path in PAGES + extra:
         resp = page.goto(base + path)
         if resp.status == 404:
@@ -59,6 +62,11 @@ def test_main_pages_have_no_serious_accessibility_violations(
             found[path] = problems
     context.close()
     assert found == {}
+
+
+def _member_id(page, base, username: str) -> int:
+    roles = page.request.get(base + "/api/v1/roles/?page_size=100").json()["results"]
+    return next(r["member"]["id"] for r in roles if r["member"]["username"] == username)
 
 
 def _first_branch(page, base) -> int:

@@ -408,7 +408,8 @@ def test_edit_changes_topics_and_author_filter_is_named(
     )
     assert list(p.topics.all()) == [topic]
     html = web.get(f"/proposals/?author={member.pk}").content.decode()
-    assert f"Proposals by {member.display_name}" in html
+    assert f'Proposals by <a href="/members/{member.pk}/"' in html
+    assert member.display_name in html
 
 
 def test_timeline_shows_past_current_and_planned_phases(

@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from deliberation.members.models import Member, Membership, Role, RoleAssignment, Unit
@@ -167,4 +168,32 @@ class MeSerializer(serializers.ModelSerializer):
                 "ends": r.ends,
             }
             for r in roles_of(obj)
+        ]
+
+
+class RoleTermSerializer(serializers.ModelSerializer):
+    unit = UnitBriefSerializer(read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "unit", "role", "starts", "ends", "ended_at", "is_current"]
+
+
+class MemberProfileSerializer(serializers.ModelSerializer):
+    """A member's public profile: name, units and role terms (roles are public)."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+    units = serializers.SerializerMethodField()
+    roles = RoleTermSerializer(source="role_terms", many=True, read_only=True)
+
+    class Meta:
+        model = Member
+        fields = ["id", "username", "name", "units", "roles"]
+
+    @extend_schema_field(UnitBriefSerializer(many=True))
+    def get_units(self, member: Member) -> list[dict[str, Any]]:
+        return [
+            cast(dict[str, Any], UnitBriefSerializer(m.unit).data)
+            for m in member.current_memberships  # type: ignore[attr-defined]
         ]

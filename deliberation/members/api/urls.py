@@ -5,6 +5,7 @@ from . import personal_data, views
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("members/<id:pk>/", views.MemberProfileView.as_view(), name="api-member"),
     path("me/export/", personal_data.ExportView.as_view(), name="api-me-export"),
     path(
         "me/export/<id:pk>/",

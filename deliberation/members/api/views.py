@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -20,12 +21,14 @@ from deliberation.members.models import RoleAssignment
 from deliberation.members.selectors import (
     current_roles,
     list_units,
+    member_profile,
     subtree_member_counts,
 )
 from deliberation.members.services import end_role, grant_role, update_profile
 from deliberation.members.viewer import member_of
 
 from .serializers import (
+    MemberProfileSerializer,
     MeSerializer,
     RoleAssignmentSerializer,
     RoleEndSerializer,
@@ -175,3 +178,15 @@ class RoleEndView(APIView):
             reason=data.validated_data["reason"],
         )
         return Response(RoleAssignmentSerializer(assignment).data)
+
+
+class MemberProfileView(APIView):
+    """A member's public profile: name, current units, role terms (for members;
+    their proposals are `GET /api/v1/proposals/?author={id}`)."""
+
+    @extend_schema(responses=MemberProfileSerializer)
+    def get(self, request, pk: int):
+        member = member_profile(pk)
+        if member is None:
+            raise Http404
+        return Response(MemberProfileSerializer(member).data)
