@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.generic import RedirectView
 
-from frontend.views import accounts, core, members, roles, search
+from frontend.views import accounts, core, members, preview, roles, search
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/<id:pk>/roles/grant/", roles.grant, name="role_grant"),
     path("units/<id:pk>/roles/<id:role_id>/end/", roles.end, name="role_end"),
     path("audit/", core.audit_log, name="audit_log"),
+    path("markdown/preview/", preview.markdown_preview, name="markdown_preview"),
     path("search/", search.search_page, name="search"),
     path("members/<id:pk>/", members.member_detail, name="member_detail"),
     path("members/<id:pk>/follow/", members.member_follow, name="member_follow"),

@@ -39,6 +39,7 @@ from .discussion_display import (
     thread_subject,
 )
 from .discussion_forms import CommentForm, EditForm, ThreadForm
+from .preview import form_preview
 
 
 @login_required
@@ -55,6 +56,15 @@ def comment_create(request, pk: int):
         return redirect("thread_detail", pk=pk)
     thread = thread_for(request, pk)
     form = CommentForm(request.POST)
+    preview_html = form_preview(request, form)
+    if preview_html is not None:  # "Preview" without JavaScript: nothing is posted
+        ctx = thread_context(request, thread, form=form)
+        ctx.update(
+            subject=thread_subject(thread),
+            preview_html=preview_html,
+            next_url=safe_next(request),
+        )
+        return render(request, "discussions/thread_detail.html", ctx)
     if form.is_valid():
         try:
             comment, _created = create_once(
@@ -141,7 +151,8 @@ def comment_edit(request, cid: int):
     form = EditForm(
         request.POST or None, initial={"body": comment.body, "stance": comment.stance}
     )
-    if request.method == "POST" and form.is_valid():
+    preview_html = form_preview(request, form)
+    if preview_html is None and request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(
                 comment=comment, actor=request.user, **form.cleaned_data
@@ -164,6 +175,8 @@ def comment_edit(request, cid: int):
             "form": form,
             "title": _("Edit your comment"),
             "submit": _("Save"),
+            "previewable": True,
+            "preview_html": preview_html,
         },
         status=400 if form.errors else 200,
     )

@@ -25,6 +25,7 @@ from proposals import permissions, selectors, services
 from proposals.diff import diff_html, revision_diff
 from proposals.models import Proposal, State, Topic
 
+from .preview import form_preview
 from .proposal_display import poll_of, support_chart, timeline, with_cards
 from .proposal_forms import (
     AmendmentForm,
@@ -98,9 +99,11 @@ def proposal_new(request):
     )
     if alt_id:
         original = get_object_or_404(Proposal.objects.published(), pk=alt_id)
+    preview_html = None
     if request.method == "POST":
         form = ProposalForm(request.POST, units=units)
-        if form.is_valid():
+        preview_html = form_preview(request, form)
+        if preview_html is None and form.is_valid():
             data = form.cleaned_data
             try:
                 proposal, _created = create_once(
@@ -129,7 +132,7 @@ def proposal_new(request):
                     else _("Your draft is saved. Publish it when it is ready."),
                 )
                 return redirect("proposal_detail", pk=proposal.pk)
-        status = 400
+        status = 400 if preview_html is None else 200
     else:
         initial = {
             k: request.GET[k] for k in ("title", "body", "clauses") if k in request.GET
@@ -160,6 +163,7 @@ def proposal_new(request):
             "original": original,
             "searched": "title" in request.GET,
             "no_units": not units,
+            "preview_html": preview_html,
         },
         status=status,
     )
@@ -177,7 +181,8 @@ def proposal_edit(request, pk: int):
         "topics": [t.pk for t in proposal.topics.all()],
     }
     form = EditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    preview_html = form_preview(request, form)
+    if preview_html is None and request.method == "POST" and form.is_valid():
         try:
             data = dict(form.cleaned_data)
             data["topics"] = list(data["topics"])
@@ -190,8 +195,8 @@ def proposal_edit(request, pk: int):
     return render(
         request,
         "proposals/edit.html",
-        {"form": form, "proposal": proposal},
-        status=400 if request.method == "POST" else 200,
+        {"form": form, "proposal": proposal, "preview_html": preview_html},
+        status=400 if request.method == "POST" and preview_html is None else 200,
     )
 
 

@@ -184,3 +184,91 @@ def test_revisions_table_fits_375px(embedded_server, browser):
         screenshot(page, "revisions-375")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_markdown_preview_in_place_with_javascript(embedded_server, browser, viewport):
+    base = embedded_server["url"]
+    context, page = _context(browser, viewport)
+    try:
+        sign_in(page, base, "anna")
+        page.goto(f"{base}/proposals/new/")
+        page.evaluate("window.__notReloaded = true")
+        page.get_by_label("Rationale").fill(
+            "Vi vill ha **fler** cykelbanor:\n\n- säkra\n- breda"
+        )
+        page.get_by_role("button", name="Preview").click()
+        preview = page.locator("[data-preview-output]")
+        expect(preview).to_be_visible()
+        expect(preview.locator("strong")).to_have_text("fler")
+        expect(preview.locator("li")).to_have_count(2)
+        assert page.evaluate("window.__notReloaded") is True  # fetched, not submitted
+        assert (
+            page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        )
+        preview.scroll_into_view_if_needed()
+        screenshot(page, f"preview-{viewport['width']}")
+        assert page.console_errors == []
+    finally:
+        context.close()
+
+
+def test_markdown_preview_without_javascript_posts_nothing(embedded_server, browser):
+    base = embedded_server["url"]
+    anna = _api(base, "anna")
+    thread_id = _thread(anna, "Preview without JavaScript")
+    context, page = _context(browser, PHONE, java_script_enabled=False)
+    try:
+        sign_in(page, base, "anna")
+        page.goto(f"{base}/threads/{thread_id}/")
+        page.get_by_label("Your comment").fill("Ett *utkast*")
+        page.get_by_role("button", name="Preview").click()
+        page.wait_for_load_state()
+        preview = page.locator("[data-preview-output]")
+        expect(preview.locator("em")).to_have_text("utkast")
+        expect(page.get_by_label("Your comment")).to_have_value("Ett *utkast*")
+        comments = anna.get(f"/api/v1/threads/{thread_id}/comments/").json()
+        assert comments["count"] == 0
+        page.get_by_role("button", name="Post comment").click()
+        page.wait_for_load_state()
+        expect(page.locator(".comment-body em")).to_have_text("utkast")
+    finally:
+        context.close()
+        anna.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_new_states_have_no_serious_accessibility_violations(
+    embedded_server, browser, viewport
+):
+    from tests.e2e.test_accessibility_browser import violations
+
+    base = embedded_server["url"]
+    anna = _api(base, "anna")
+    pid = _proposal_id(anna, "Gratis kollektivtrafik")
+    anna.close()
+    found = {}
+    for locale in ("en-GB", "sv-SE"):
+        context = browser.new_context(bypass_csp=True, locale=locale, viewport=viewport)
+        page = context.new_page()
+        page.goto(f"{base}/accounts/login/")  # in either language
+        page.fill("input[name=username]", "bo")
+        page.fill("input[name=password]", "demo-pass-2026")
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state()
+        for path in (
+            "/proposals/new/",
+            f"/proposals/{pid}/",
+            f"/proposals/{pid}/revisions/",
+        ):
+            page.goto(base + path)
+            if viewport is PHONE:
+                page.locator(".menu-button").click()  # the open menu too
+            if path == "/proposals/new/":
+                page.locator("button[data-preview]").click()
+                expect(page.locator("[data-preview-output]")).to_be_visible()
+            problems = violations(page)
+            if problems:
+                found[f"{locale} {path}"] = problems
+        context.close()
+    assert found == {}
