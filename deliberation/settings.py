@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "proposals",
     "voting",
     "delegations",
+    "congress",
     "frontend",
 ]
 

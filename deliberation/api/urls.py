@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("voting.api.urls")),
     path("", include("deliberation.search.urls")),
     path("", include("delegations.api.urls")),
+    path("", include("congress.api.urls")),
 ]

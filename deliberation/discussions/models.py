@@ -13,6 +13,7 @@ class ThreadKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal discussion")
     AMENDMENT = "amendment", _("Amendment discussion")
     UNIT = "unit", _("Unit discussion")
+    CONGRESS = "congress", _("Congress item follow-up")
 
 
 class Thread(models.Model):

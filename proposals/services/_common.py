@@ -144,6 +144,9 @@ def _transition(
             summary=f"#{proposal.pk}: {from_state} → {to} ({cause})",
             data={"from": from_state, "to": to, "cause": cause},
         )
+    hooks.state_changed(
+        proposal=proposal, from_state=from_state, to_state=to, at=at, cause=cause
+    )
     record_proposal_event(
         proposal,
         "proposal.state_changed",

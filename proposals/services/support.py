@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from deliberation.errors import Conflict, NotAllowed
 from deliberation.members.models import Member
 
-from .. import permissions
+from .. import hooks, permissions
 from ..models import SUPPORTABLE_STATES, Cause, Proposal, State, Support
 from ..selectors import policy_for_unit
 from ._common import _transition, count_support, record_proposal_event, uncount_support
@@ -73,6 +73,7 @@ def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
     record_proposal_event(
         proposal, "proposal.support_changed", _support_payload(proposal)
     )
+    hooks.support_counted(proposal=proposal)
     return proposal
 
 

@@ -94,6 +94,9 @@ class World:
         "live-sessions": "session",
         "appeals": "appeal",
         "follows": "follow",
+        "congresses": "congress",
+        "items": "congress_item",
+        "delegates": "delegate",
     }
     FIELDS = {
         "unit": "unit",
@@ -106,6 +109,7 @@ class World:
         "coauthors": "member",
         "alternative_to": "proposal",
         "target_id": "proposal",
+        "clause": "clause",
     }
 
     def pick(self, kind: str, value):
@@ -187,6 +191,7 @@ def world(db, wsgi_keeps_the_test_connection) -> World:
         ends=now + timedelta(days=1, hours=1),
     )
     followed, _ = follow(member=member, target_kind="proposal", target_id=published.pk)
+    congress, item, delegate = _congress_world(tree, member, published)
     return World(
         token=Token.objects.create(user=member).key,
         ids={
@@ -200,8 +205,42 @@ def world(db, wsgi_keeps_the_test_connection) -> World:
             "role": list(member.roles.values_list("pk", flat=True)),
             "session": [session.pk],
             "follow": [followed.pk],
+            "congress": [congress.pk],
+            "congress_item": [item.pk],
+            "delegate": [delegate.pk],
+            "clause": list(item.clauses.values_list("pk", flat=True)),
         },
     )
+
+
+def _congress_world(tree, member, proposal):
+    """A congress in session with one item; the fuzzing member is its delegate."""
+    from congress import services as congress_services
+    from congress.models import Route
+    from congress.services.forwarding import forward_proposal
+
+    admin = MemberFactory(units=[tree["branch"]])
+    give_role(admin, tree["national"], "admin")
+    now = timezone.now()
+    congress = congress_services.create_congress(
+        actor=admin,
+        name="Fuzzkongress",
+        starts=timezone.localdate() - timedelta(days=1),
+        ends=timezone.localdate() + timedelta(days=1),
+        window_opens=now - timedelta(days=1),
+        items_deadline=now + timedelta(days=1),
+    )
+    delegate = congress_services.record_delegate(
+        actor=admin,
+        congress=congress,
+        member=member,
+        unit=tree["district"],
+        chosen="vald av årsmötet",
+    )
+    item = forward_proposal(
+        congress=congress, proposal=proposal, route=Route.SUPPORT, at=now
+    )
+    return congress, item, delegate
 
 
 @pytest.mark.parametrize("identity", ["member", "anonymous"])

@@ -30,6 +30,7 @@ def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
         "voting-sweep",
         "notifications-sweep",
         "members-erase-due",
+        "congress-sweep",
     }
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
@@ -44,6 +45,7 @@ def test_an_entry_waits_for_its_interval(db):
         "delegations-remind-expiring": 1000.0,
         "members-erase-due": 1000.0,
         "members-prune-personal-data": 1000.0,
+        "congress-sweep": 1000.0,
     }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
     assert sorted(embedded_beat.run_due(last_run, now=1031.0)) == [
@@ -52,6 +54,7 @@ def test_an_entry_waits_for_its_interval(db):
         "voting-sweep",
     ]
     assert sorted(embedded_beat.run_due(last_run, now=1060.5)) == [
+        "congress-sweep",
         "members-erase-due",
         "proposals-advance-schedule",
     ]
