@@ -1,44 +1,88 @@
-"""Notifications of the congress: `answer_overdue` (to the proposal's followers)
-and `congress_decision` (to its followers and authors), through the notification
-area's `emit.notify` once it exists (deliberation/notifications/emit.py); until then
-these are no-ops and say so in the log once."""
+"""Notifications of the congress, through the notification area's registries
+(deliberation/notifications/kinds.py, emit.py):
+
+* `answer_overdue` — to the proposal's followers, once per overdue request;
+* `congress_decision` — to the proposal's followers and authors.
+
+The subject is the congress item (read rule `congress.congressitem`: every member,
+as the congress pages). Texts are rendered when shown, in the viewer's language."""
 
 from __future__ import annotations
 
-import logging
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from django.utils.translation import gettext_lazy as _
+from deliberation.notifications.emit import notify
+from deliberation.notifications.kinds import (
+    Rendered,
+    register_kind,
+    register_read_rule,
+)
+from deliberation.notifications.rules import members_among
 
-logger = logging.getLogger(__name__)
-
-KINDS = {
-    "answer_overdue": _("A body's answer to a proposal you follow is overdue"),
-    "congress_decision": _("The congress decided a proposal you follow"),
-}
+RULE = "congress.congressitem"
 
 
-def _emit():
-    try:
-        from deliberation.notifications import emit  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return emit
+def _can_read(member, item) -> bool:
+    from .permissions import can_read_congress
+
+    return can_read_congress(member) and item.proposal.is_published
+
+
+def _readers(item, ids) -> list[int]:
+    return members_among(ids) if item.proposal.is_published else []
+
+
+def _group(event) -> tuple[str, str]:
+    data = event.data or {}
+    return f"proposal:{data.get('proposal', '')}", data.get("title", "")
+
+
+def render_overdue(event, viewer) -> Rendered:
+    data = event.data or {}
+    return Rendered(
+        text=_("%(unit)s has not answered “%(title)s” in time: answer overdue")
+        % {"unit": data.get("unit_name", ""), "title": data.get("title", "")},
+        url=data.get("url", ""),
+    )
+
+
+def render_decision(event, viewer) -> Rendered:
+    from .models import Decision
+
+    data = event.data or {}
+    decision = data.get("decision", "")
+    label = str(Decision(decision).label) if decision in Decision.values else decision
+    return Rendered(
+        text=_("%(congress)s decided “%(title)s”: %(decision)s")
+        % {
+            "congress": data.get("congress_name", ""),
+            "title": data.get("title", ""),
+            "decision": label,
+        },
+        url=data.get("url", ""),
+    )
 
 
 def register() -> None:
-    emit = _emit()
-    if emit is None or not hasattr(emit, "register_kind"):
-        return
-    for kind, label in KINDS.items():
-        emit.register_kind(kind, label=label)
-
-
-def _send(kind: str, **kwargs) -> None:
-    emit = _emit()
-    if emit is None:
-        logger.debug("notifications not available: %s not sent", kind)
-        return
-    emit.notify(kind, **kwargs)
+    register_read_rule(
+        RULE, can_read=_can_read, readers=_readers, related=("proposal",)
+    )
+    register_kind(
+        "answer_overdue",
+        label=gettext_lazy("A body's answer to a proposal you follow is overdue"),
+        render=render_overdue,
+        read_rule=RULE,
+        group=_group,
+    )
+    register_kind(
+        "congress_decision",
+        label=gettext_lazy("The congress decided a proposal you follow"),
+        default_channel="email",
+        render=render_decision,
+        read_rule=RULE,
+        group=_group,
+    )
 
 
 def decision_recorded(*, item, actor) -> None:
@@ -47,9 +91,9 @@ def decision_recorded(*, item, actor) -> None:
             "member_id", flat=True
         )
     )
-    _send(
+    notify(
         "congress_decision",
-        subject=item.proposal,
+        subject=item,
         actor=actor,
         recipients=authors,
         followers_of=(item.proposal,),
@@ -57,6 +101,8 @@ def decision_recorded(*, item, actor) -> None:
         data={
             "item": item.pk,
             "congress": item.congress_id,
+            "congress_name": item.congress.name,
+            "proposal": item.proposal_id,
             "decision": item.decision,
             "title": item.proposal.title,
             "url": item.get_absolute_url(),
@@ -66,15 +112,17 @@ def decision_recorded(*, item, actor) -> None:
 
 def answer_overdue(*, request) -> None:
     item = request.item
-    _send(
+    notify(
         "answer_overdue",
-        subject=item.proposal,
+        subject=item,
         followers_of=(item.proposal,),
         key=f"answer_overdue:{request.pk}",
         data={
             "item": item.pk,
             "congress": item.congress_id,
+            "proposal": item.proposal_id,
             "unit": request.unit_id,
+            "unit_name": request.unit.name,
             "title": item.proposal.title,
             "url": item.get_absolute_url(),
         },
