@@ -25,3 +25,15 @@ class CongressConfig(AppConfig):
         )
         add_beat_entry("congress-sweep", "congress.sweep", 60.0)
         hooks.register_notifications()
+
+        from deliberation.search.registry import register_search_provider
+
+        from . import search
+
+        register_search_provider(
+            "congress_item",
+            label=_("Congress items"),
+            matches=search.item_matches,
+            hits=search.item_hits,
+            order=45,
+        )

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('discussions', '0007_alter_thread_kind'),
+        ('discussions', '0008_alter_thread_kind'),
         ('members', '0003_submission_key_fingerprint'),
         ('proposals', '0005_published_index'),
         ('voting', '0002_bulletin_published'),

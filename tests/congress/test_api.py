@@ -520,3 +520,14 @@ def test_exports_stream_csv_and_json(api, congress, item):
     data = json.loads(b"".join(resp.streaming_content))
     assert data["congress"]["id"] == congress.pk
     assert data["items"][0]["clauses"][0]["member_result"]["outcome"] is None
+
+
+def test_items_are_found_by_the_search(api, anon_client, item):
+    resp = api.get("/api/v1/search/", {"q": "Kollektivtrafik", "type": "congress_item"})
+    assert resp.status_code == 200
+    [hit] = resp.json()["results"]
+    assert hit["id"] == item.pk
+    assert hit["url"] == item.get_absolute_url()
+    assert (
+        anon_client.get("/api/v1/search/", {"q": "Kollektivtrafik"}).status_code == 401
+    )

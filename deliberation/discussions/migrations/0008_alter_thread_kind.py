@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussions', '0006_stored_events_keep_no_comment_text'),
+        ('discussions', '0007_comment_search'),
     ]
 
     operations = [
