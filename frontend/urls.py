@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("frontend.routes.delegations")),
     path("", include("frontend.routes.notifications")),
     path("", include("frontend.routes.needs_action")),
+    path("", include("frontend.routes.personal_data")),
 ]

@@ -46,6 +46,10 @@ class ProposalsConfig(AppConfig):
         )
         register_follow_target(FollowTarget.TOPIC, model="proposals.Topic")
 
+        from .personal_data import register as register_personal_data
+
+        register_personal_data()
+
         from deliberation.notifications.needs_action import (
             register_needs_action_provider,
         )

@@ -15,6 +15,10 @@ class VotingConfig(AppConfig):
         hooks.on_voting_started(proposal_entered_voting)
         add_beat_entry("voting-sweep", "voting.sweep", 30.0)
 
+        from .personal_data import register as register_personal_data
+
+        register_personal_data()
+
         from deliberation.notifications.needs_action import (
             register_needs_action_provider,
         )

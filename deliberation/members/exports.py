@@ -110,22 +110,23 @@ def build_export(export_id: int) -> bool:
         logger.exception("data export %s failed", export.pk)
         raise
     now = timezone.now()
-    updated = DataExport.objects.filter(pk=export.pk, state=ExportState.PENDING).update(
-        state=ExportState.READY,
-        ready_at=now,
-        expires=now + timedelta(hours=settings.DATA_EXPORT_EXPIRY_HOURS),
-        file_name=name,
-        size=(directory / name).stat().st_size,
-    )
+    with transaction.atomic():
+        updated = DataExport.objects.filter(
+            pk=export.pk, state=ExportState.PENDING
+        ).update(
+            state=ExportState.READY,
+            ready_at=now,
+            expires=now + timedelta(hours=settings.DATA_EXPORT_EXPIRY_HOURS),
+            file_name=name,
+            size=(directory / name).stat().st_size,
+        )
+        if updated:
+            export.refresh_from_db()
+            for fn in _on_ready:  # the notification, in the same transaction
+                fn(export)
     if not updated:
         (directory / name).unlink(missing_ok=True)
         return False
-    export.refresh_from_db()
-    for fn in _on_ready:
-        try:
-            fn(export)
-        except Exception:
-            logger.exception("export-ready hook failed for export %s", export.pk)
     return True
 
 
