@@ -15,3 +15,16 @@ def my_units(request):
 def recent_audit(request):
     entries = render_entries(list(list_audit_entries()[:5]))
     return {"template": "audit/_recent.html", "entries": entries}
+
+
+def moderation_waiting(request):
+    """Moderators: flagged comments and appeals waiting for them, with the way
+    there (nothing for members who moderate nothing, or when nothing waits)."""
+    if not request.user.is_authenticated:
+        return None
+    from deliberation.discussions.selectors import moderation_queue
+
+    queue = moderation_queue(request.user)
+    if not queue or not (queue["flags"] or queue["appeals"]):
+        return None
+    return {"template": "discussions/_moderation_waiting.html", **queue}

@@ -270,11 +270,13 @@ def flag_counts(comment_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
-def open_appeals_for(member: Viewer) -> list[Appeal]:
+def open_appeals_qs(member: Viewer) -> QuerySet[Appeal]:
+    """Undecided appeals the member may decide (a moderator of the unit, not the one
+    who hid the comment, not its author)."""
     q = moderated_unit_filter(member, "comment__thread__unit__")
     if not signed_in(member) or q is None:
-        return []
-    return list(
+        return Appeal.objects.none()
+    return (
         Appeal.objects.filter(
             q, readable_filter(member, "comment__thread__"), decided__isnull=True
         )
@@ -283,8 +285,23 @@ def open_appeals_for(member: Viewer) -> list[Appeal]:
         .select_related(
             "comment", "comment__author", "comment__thread", "author", "hidden_by"
         )
-        .order_by("created")[:200]
+        .order_by("created")
     )
+
+
+def open_appeals_for(member: Viewer) -> list[Appeal]:
+    return list(open_appeals_qs(member)[:200])
+
+
+def moderation_queue(member: Viewer) -> dict[str, int] | None:
+    """What waits for a moderator: `{"flags": n, "appeals": m}`; None for whoever
+    moderates nothing (one query for them)."""
+    if moderated_unit_filter(member, "comment__thread__unit__") is None:
+        return None
+    return {
+        "flags": open_flags_qs(member).values("comment_id").distinct().count(),
+        "appeals": open_appeals_qs(member).count(),
+    }
 
 
 def list_live_sessions(

@@ -52,6 +52,11 @@ class ReasonForm(forms.Form):
         help_text=gettext_lazy("The reason is public."),
     )
 
+    def __init__(self, *args, help_text=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if help_text is not None:
+            self.fields["reason"].help_text = help_text
+
 
 class DecideForm(forms.Form):
     outcome = forms.ChoiceField(

@@ -22,11 +22,13 @@ from .discussion_display import back_to_comment, comment_for
 from .discussion_forms import DecideForm, ReasonForm
 
 
-def _reason_page(request, cid, *, allowed, service, title, submit, intro, done):
+def _reason_page(
+    request, cid, *, allowed, service, title, submit, intro, done, help_text=None
+):
     comment = comment_for(request, cid)
     if not allowed(request.user, comment):
         raise PermissionDenied(_("You cannot do this here."))
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST or None, help_text=help_text)
     if request.method == "POST" and form.is_valid():
         try:
             service(comment, request.user, form.cleaned_data["reason"])
@@ -59,7 +61,14 @@ def comment_flag(request, cid: int):
         service=lambda c, m, r: services.flag_comment(comment=c, member=m, reason=r),
         title=_("Flag this comment"),
         submit=_("Flag"),
-        intro=_("Tell the moderators what is wrong. Only they see flags."),
+        intro=_("Tell the moderators what is wrong with this comment."),
+        # Who sees a flag: open_flags_qs (the unit's moderators, with the flagger's
+        # name); it is not in the moderation log, the thread or the API for others.
+        help_text=_(
+            "Only the moderators of this unit see your flag: its reason and your "
+            "name. The author and other members do not. If a moderator hides the "
+            "comment, the moderator's own reason is what becomes public."
+        ),
         done=_("Thank you. The moderators will look at it."),
     )
 
@@ -109,6 +118,10 @@ def comment_appeal(request, cid: int):
         intro=_(
             "You can appeal once. A different moderator than the one who hid it "
             "decides, and the decision is public."
+        ),
+        help_text=_(
+            "The moderators of the unit read your reason; their decision and its "
+            "reason are public."
         ),
         done=_("Your appeal is sent."),
     )
