@@ -8,7 +8,7 @@ PORT   ?= 8000
 DATA_DIR ?= $(CURDIR)/data
 export DATA_DIR
 
-.PHONY: run run-prod test install install-test migrate seed serve lint messages chromium bench clean
+.PHONY: run run-prod test install install-test migrate seed serve lint messages chromium bench clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 test: install-test chromium
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	TORGET_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Refresh docs/screenshots/ (the README's pictures) from the browser tests; an ordinary
+# `make test` writes its screenshots to a temporary folder instead.
+screenshots: install-test chromium
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(MAKE) test PYTEST_ARGS="$(sort $(wildcard tests/*/test_*browser.py)) -q"
 
 lint: install-test
 	$(VENV)/bin/ruff check .
