@@ -213,3 +213,10 @@ def test_member_names_link_to_profiles(works, author, other_member, tree):
     assert link in web.get(f"/proposals/{works['published'].pk}/").content.decode()
     assert link in web.get(f"/threads/{works['visible'].thread_id}/").content.decode()
     assert link in web.get(f"/units/{tree['branch'].pk}/").content.decode()
+
+
+def test_home_page_shows_an_invitation_to_co_author(works, member):
+    # the "Waiting for you" block (needs my action) lists the open invitation
+    html = web_for(member).get("/").content.decode()
+    assert "Hemligt parkutkast" in html
+    assert f'href="/proposals/{works["draft"].pk}/' in html
