@@ -223,6 +223,22 @@ CELERY_TIMEZONE = "Europe/Stockholm"
 # the worker logs through LOGGING below (JSON lines with the request id)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add entries in deliberation/celery.py
+# A task whose worker died unacknowledged goes back to the queue after this many
+# seconds (Redis broker); every task here is idempotent, so redelivery is harmless.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600)
+}
+
+# --- Notifications (docs/notifications.md) -------------------------------------------
+NOTIFICATION_CHUNK = int(env("NOTIFICATION_CHUNK", "500") or 500)
+NOTIFICATION_DIGEST_HOUR = int(env("NOTIFICATION_DIGEST_HOUR", "7") or 7)
+NOTIFICATION_DIGEST_WEEKDAY = int(env("NOTIFICATION_DIGEST_WEEKDAY", "0") or 0)
+NOTIFICATION_DIGEST_SPREAD = int(env("NOTIFICATION_DIGEST_SPREAD", "60") or 60)
+NOTIFICATION_DIGEST_CHUNK = int(env("NOTIFICATION_DIGEST_CHUNK", "200") or 200)
+NOTIFICATION_DIGEST_TASKS_PER_TICK = int(
+    env("NOTIFICATION_DIGEST_TASKS_PER_TICK", "50") or 50
+)
+NOTIFICATION_RETRY_AFTER = int(env("NOTIFICATION_RETRY_AFTER", "60") or 60)
 
 # --- E-mail --------------------------------------------------------------------------
 

@@ -21,4 +21,15 @@ def torget(request):
         "TORGET_PRODUCTION": settings.PRODUCTION,
         # One key per page load for the create forms (deliberation/idempotency.py).
         "submission_key": SimpleLazyObject(lambda: uuid.uuid4().hex),
+        # The header badge (one query, only on pages that show it).
+        "unread_notifications": SimpleLazyObject(lambda: _unread(request)),
     }
+
+
+def _unread(request) -> int:
+    from deliberation.notifications.selectors import unread_count
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return unread_count(user)

@@ -50,6 +50,10 @@ class ProposalsConfig(AppConfig):
 
         register_personal_data()
 
+        from . import notifying
+
+        notifying.register()
+
         from deliberation.notifications.needs_action import (
             register_needs_action_provider,
         )

@@ -309,3 +309,35 @@ def test_home_page(client, tree, member, admin):
     client.force_login(member)
     rows = html_rows('href="/proposals/', 'href="/threads/')
     assert_fixed(client, "/", grow, rows, shown=9)
+
+
+# --- notifications -------------------------------------------------------------------
+
+
+@pytest.fixture
+def notified(tree, thread, member, django_capture_on_commit_callbacks):
+    """grow(n): n replies to the member's comment (each by its own author) and n
+    mentions, delivered (each its own event)."""
+    mine = post_comment(thread=thread, author=member, body="Min kommentar")
+
+    def grow(n):
+        for _ in range(n):
+            author = MemberFactory(units=[tree["branch"]])
+            with django_capture_on_commit_callbacks(execute=True):
+                post_comment(thread=thread, author=author, body="svar", parent=mine)
+                post_comment(
+                    thread=thread, author=author, body=f"@{member.username} hej"
+                )
+
+    return grow
+
+
+def test_notifications_api(member, notified):
+    assert_fixed(
+        client_for(member), "/api/v1/notifications/?page_size=50", notified, api_rows
+    )
+
+
+def test_notifications_page(client, member, notified):
+    client.force_login(member)
+    assert_fixed(client, "/notifications/", notified, html_rows('class="notif '))

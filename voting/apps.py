@@ -14,6 +14,11 @@ class VotingConfig(AppConfig):
 
         hooks.on_voting_started(proposal_entered_voting)
         add_beat_entry("voting-sweep", "voting.sweep", 30.0)
+        add_beat_entry("voting-remind-closing", "voting.remind_closing", 300.0)
+
+        from . import notifying
+
+        notifying.register()
 
         from .personal_data import register as register_personal_data
 

@@ -22,7 +22,7 @@ from proposals.models import Proposal
 from proposals.models import State as ProposalState
 from proposals.services import record_vote_outcome
 
-from . import sealing, tally
+from . import notifying, sealing, tally
 from .answers import decode
 from .events import push
 from .models import (
@@ -172,6 +172,7 @@ def _count_and_store(
     if poll.kind == PollKind.PROPOSAL:
         _record_outcomes(poll, counted["outcomes"])
     push(poll, "poll.closed", closed_payload(poll, result))
+    notifying.poll_closed(poll)
     return result, rows
 
 

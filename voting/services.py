@@ -25,7 +25,7 @@ from proposals.models import State as ProposalState
 from proposals.selectors import amendments_to_vote, ballot_group, policy_for_unit
 
 from . import answers as answer_codec
-from . import permissions, sealing
+from . import notifying, permissions, sealing
 from .events import announce_turnout
 from .models import (
     Ballot,
@@ -62,6 +62,7 @@ def _finish_opening(poll: Poll, at: datetime) -> Poll:
             answer_codec.max_encoded_length(specs)
         )
     poll.save(update_fields=["eligible_count", "seal_salt", "sealed_size"])
+    notifying.poll_opened(poll)
     transaction.on_commit(lambda: schedule_close(poll.pk, poll.closes))
     return poll
 

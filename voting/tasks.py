@@ -34,3 +34,16 @@ def sweep() -> int:
 def publish_turnout(poll_id: int) -> bool:
     """The trailing turnout push of the once-a-second throttle."""
     return events.publish_turnout(poll_id)
+
+
+@shared_task(
+    name="voting.remind_closing",
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def remind_closing() -> int:
+    """Every 5 minutes (beat): the reminder 24 hours before a poll closes, once."""
+    from .notifying import remind_closing as remind
+
+    return remind()

@@ -22,3 +22,4 @@ class NotificationsConfig(AppConfig):
         from .personal_data import register as register_personal_data
 
         register_personal_data()
+        add_beat_entry("notifications-digest", "notifications.digest_tick", 60.0)

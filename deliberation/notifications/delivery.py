@@ -31,19 +31,30 @@ def chunk_size() -> int:
 
 
 def recipients_of(event: NotificationEvent) -> list[int]:
-    """Named recipients and followers, active accounts only, never the actor."""
-    ids = set(event.recipients or [])
-    targets = Q(pk__in=[])
-    for target_kind, target_id in event.followers_of or []:
-        targets |= Q(target_kind=target_kind, target_id=target_id)
+    """Named recipients, followers and the kind's audience: active accounts only,
+    never the actor, sorted (so a re-run cuts the same chunks)."""
+    named = set(event.recipients or [])
+    spec = kind_for(event.kind)
+    if spec is not None and spec.audience is not None:
+        named.update(spec.audience(event, load_subject(event)))
+    ids: set[int] = set()
+    if named:
+        ids.update(
+            Member.objects.filter(pk__in=named, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
     if event.followers_of:
-        ids.update(Follow.objects.filter(targets).values_list("member_id", flat=True))
+        targets = Q(pk__in=[])
+        for target_kind, target_id in event.followers_of:
+            targets |= Q(target_kind=target_kind, target_id=target_id)
+        ids.update(
+            Follow.objects.filter(targets, member__is_active=True).values_list(
+                "member_id", flat=True
+            )
+        )
     ids.discard(event.actor_id)
-    if not ids:
-        return []
-    return sorted(
-        Member.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)
-    )
+    return sorted(ids)
 
 
 def fan_out(event_id: int) -> list[list[int]]:
@@ -105,9 +116,13 @@ def deliver_chunk(event_id: int, member_ids: list[int]) -> list[int]:
     ]
 
 
-def undelivered_events(older_than: float = 60.0, limit: int = 500) -> list[int]:
+def retry_after() -> float:
+    return float(getattr(settings, "NOTIFICATION_RETRY_AFTER", 60))
+
+
+def undelivered_events(limit: int = 500) -> list[int]:
     """Events left undelivered (broker down at commit, a fan-out that died)."""
-    before = timezone.now() - timedelta(seconds=older_than)
+    before = timezone.now() - timedelta(seconds=retry_after())
     return list(
         NotificationEvent.objects.filter(
             delivered__isnull=True, created__lt=before
@@ -115,9 +130,11 @@ def undelivered_events(older_than: float = 60.0, limit: int = 500) -> list[int]:
     )
 
 
-def unsent_emails(older_than: float = 300.0, limit: int = 5000) -> list[int]:
-    """Notifications due by e-mail at once that have not gone (SMTP was down)."""
-    before = timezone.now() - timedelta(seconds=older_than)
+def unsent_emails(limit: int = 5000) -> list[int]:
+    """Notifications due by e-mail at once that have not gone (SMTP was down):
+    older than five times NOTIFICATION_RETRY_AFTER, so the tasks' own retries
+    come first."""
+    before = timezone.now() - timedelta(seconds=5 * retry_after())
     return list(
         Notification.objects.filter(
             channel=Channel.EMAIL, emailed__isnull=True, created__lt=before

@@ -52,6 +52,7 @@ class Kind:
     render: Callable[..., Rendered]
     read_rule: str | None = None
     group: Callable[..., tuple[str, str]] | None = None
+    audience: Callable[..., Iterable[int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,12 @@ def register_kind(
     default_channel: str = "in_app",
     read_rule: str | None = None,
     group: Callable[..., tuple[str, str]] | None = None,
+    audience: Callable[..., Iterable[int]] | None = None,
 ) -> None:
     """Register (or replace) one kind. `group(event)` → (key, title) groups digest
-    lines (by proposal or thread); by default the subject."""
+    lines (by proposal or thread); by default the subject. `audience(event,
+    subject)` → member ids adds recipients resolved at delivery (a poll's voter
+    roll: too many to list in the event)."""
     if default_channel not in CHANNELS:
         raise ValueError(f"unknown channel {default_channel!r}")
     _kinds[kind] = Kind(
@@ -88,6 +92,7 @@ def register_kind(
         render=render,
         read_rule=read_rule,
         group=group,
+        audience=audience,
     )
 
 

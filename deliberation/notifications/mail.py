@@ -3,11 +3,10 @@ member's language, with a signed one-click unsubscribe for its kind
 (`List-Unsubscribe` and `List-Unsubscribe-Post`, RFC 8058).
 
 Exactly once: each message is sent while its notification row is locked
-(`SELECT ... FOR UPDATE SKIP LOCKED`, `emailed IS NULL`) and marked in the same
-transaction, so a task delivered twice sends once, and a worker killed before the
-commit leaves the row unmarked for the retry. The only window for a second copy is
-between the SMTP server's "250 OK" and the commit, and the Message-ID is fixed per
-notification so mail clients fold such a copy."""
+(`SELECT ... FOR UPDATE SKIP LOCKED`, `emailed IS NULL`), so a task delivered twice
+sends once, and the row is marked sent in a commit that falls between the message
+and its final dot (`smtp_once.py`), so a worker killed at any moment sends it once.
+The Message-ID is fixed per notification too."""
 
 from __future__ import annotations
 
@@ -16,11 +15,11 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import smtp_once
 from .kinds import kind_for, load_subject, may_read
 from .models import Channel, Notification
 from .payloads import in_language, render
@@ -120,7 +119,7 @@ def send_now(notification_ids: list[int]) -> int:
 
 
 def _send_one(pk: int, connection) -> int:
-    with transaction.atomic():
+    with smtp_once.once(connection) as outbox:
         n = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "event", "event__actor")
@@ -131,28 +130,30 @@ def _send_one(pk: int, connection) -> int:
             return 0  # sent already, or another worker is sending it now
         member, event = n.recipient, n.event
         subject = load_subject(event)
-        if (
-            not member.email
-            or kind_for(n.kind) is None
-            or not may_read(event, subject, member)
-        ):
-            n.emailed = timezone.now()  # nothing to send, ever: do not retry
-            n.save(update_fields=["emailed"])
+        spec = kind_for(n.kind)
+        n.emailed = timezone.now()
+        if not member.email or spec is None or not may_read(event, subject, member):
+            n.save(update_fields=["emailed"])  # nothing to send, ever: no retry
             return 0
         with in_language(member.language):
             shown = render(event, member)
-            spec = kind_for(n.kind)
-            label = str(spec.label) if spec else n.kind
-        msg = build_message(
-            member,
-            subject=shown.text[:150],
-            template="notification",
-            context={"text": shown.text, "url": absolute(shown.url), "label": label},
-            kind=n.kind,
-            tag=f"n{n.pk}",
-            connection=connection,
+            label = str(spec.label)
+        outbox.send(
+            build_message(
+                member,
+                subject=shown.text[:150],
+                template="notification",
+                context={
+                    "text": shown.text,
+                    "url": absolute(shown.url),
+                    "label": label,
+                },
+                kind=n.kind,
+                tag=f"n{n.pk}",
+                connection=connection,
+            )
         )
-        msg.send()
-        n.emailed = timezone.now()
         n.save(update_fields=["emailed"])
-        return 1
+    if outbox.try_later:
+        Notification.objects.filter(pk=pk).update(emailed=None)
+    return int(outbox.accepted)

@@ -69,3 +69,27 @@ def sweep() -> int:
     for i in range(0, len(unsent), size):
         send_emails.apply_async(args=[unsent[i : i + size]])
     return len(events)
+
+
+@shared_task(
+    name="notifications.digest_tick",
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def digest_tick() -> int:
+    """Every minute (beat): hand the digests now due to tasks of
+    NOTIFICATION_DIGEST_CHUNK members (at most NOTIFICATION_DIGEST_TASKS_PER_TICK)."""
+    from . import digest
+
+    batches = digest.plan_tick()
+    for channel, ids in batches:
+        send_digests.apply_async(args=[channel, ids])
+    return len(batches)
+
+
+@shared_task(name="notifications.send_digests", **RETRY)
+def send_digests(self, channel: str, member_ids: list[int]) -> int:
+    from . import digest
+
+    return digest.send_digests(channel, member_ids)

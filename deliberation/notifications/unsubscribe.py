@@ -8,7 +8,7 @@ from deliberation.members.models import Member
 from .kinds import kind_for
 from .mail import read_unsubscribe_token
 from .models import Channel, NotificationPreference
-from .preferences import default_channel
+from .preferences import default_channel, preferences_of, set_channel
 
 
 def unsubscribe(token: str) -> tuple[Member, str] | None:
@@ -18,7 +18,15 @@ def unsubscribe(token: str) -> tuple[Member, str] | None:
         return None
     member_id, kind = parsed
     member = Member.objects.filter(pk=member_id, is_active=True).first()
-    if member is None or kind_for(kind) is None:
+    if member is None:
+        return None
+    if kind.startswith("digest:"):  # a digest: every kind on that channel
+        channel = kind.split(":", 1)[1]
+        for item in preferences_of(member):
+            if item["channel"] == channel:
+                set_channel(member, item["kind"], Channel.IN_APP)
+        return member, kind
+    if kind_for(kind) is None:
         return None
     current = (
         NotificationPreference.objects.filter(member=member, kind=kind)

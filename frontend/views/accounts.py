@@ -14,6 +14,8 @@ from deliberation.members.invitations import invitation_token
 from deliberation.members.selectors import memberships_of, roles_of
 from deliberation.members.services import update_profile
 from deliberation.members.viewer import member_of
+from deliberation.notifications.models import Channel
+from deliberation.notifications.preferences import preferences_of
 
 from .delegations import settings_context as delegation_settings
 
@@ -113,6 +115,8 @@ def settings_page(request):
             "memberships": memberships_of(request.user),
             "roles": roles_of(request.user),
             **delegation_settings(member),
+            "notification_preferences": preferences_of(member),
+            "notification_channels": Channel.choices,
         },
         status=400 if form.errors else 200,
     )

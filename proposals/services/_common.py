@@ -16,7 +16,7 @@ from deliberation.errors import Conflict, NotAllowed
 from deliberation.members.models import Member
 from deliberation.notifications.models import Follow, FollowTarget
 
-from .. import hooks, permissions
+from .. import hooks, notifying, permissions
 from ..models import Amendment, Proposal, Revision, State, StateChange
 
 TITLE_MIN, TITLE_MAX = 5, 200
@@ -146,6 +146,13 @@ def _transition(
         )
     hooks.state_changed(
         proposal=proposal, from_state=from_state, to_state=to, at=at, cause=cause
+    )
+    notifying.state_changed(
+        proposal,
+        from_state=from_state,
+        to=to,
+        cause=cause,
+        actor=actor if actor is not None and actor.pk else None,
     )
     record_proposal_event(
         proposal,

@@ -31,6 +31,8 @@ def test_due_entries_run_and_move_proposals_on_schedule(tree, member):
         "notifications-sweep",
         "members-erase-due",
         "congress-sweep",
+        "voting-remind-closing",
+        "notifications-digest",
     }
     proposal.refresh_from_db()
     assert proposal.state == State.EXPIRED
@@ -46,6 +48,8 @@ def test_an_entry_waits_for_its_interval(db):
         "members-erase-due": 1000.0,
         "members-prune-personal-data": 1000.0,
         "congress-sweep": 1000.0,
+        "voting-remind-closing": 1000.0,
+        "notifications-digest": 1000.0,
     }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
     assert sorted(embedded_beat.run_due(last_run, now=1031.0)) == [
@@ -56,6 +60,7 @@ def test_an_entry_waits_for_its_interval(db):
     assert sorted(embedded_beat.run_due(last_run, now=1060.5)) == [
         "congress-sweep",
         "members-erase-due",
+        "notifications-digest",
         "proposals-advance-schedule",
     ]
     hourly = embedded_beat.run_due(last_run, now=4601.0)

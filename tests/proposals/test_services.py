@@ -111,7 +111,7 @@ def test_state_change_event_after_commit_is_json(
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             services.support_proposal(proposal=p, member=other_member)
             assert listener.nothing()  # not before commit
-        assert len(callbacks) == 2  # state, then support
+        assert len(callbacks) == 3  # the notification (quorum), state, then support
         published = [listener.next(), listener.next()]
         assert listener.nothing()
     events = list(ThreadEvent.objects.filter(thread_id=p.thread_id).order_by("seq"))
