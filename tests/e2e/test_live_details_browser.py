@@ -58,7 +58,7 @@ def test_session_agenda_start_count_and_time_arrive_live(embedded_server, browse
     thread_id = _thread(anna, "Live details thread")
     context, reader = _context(browser, DESKTOP, timezone_id="America/New_York")
     try:
-        sign_in(reader, base, "cecilia")
+        sign_in(reader, base, "david")
         reader.goto(f"{base}/threads/{thread_id}/")
         expect(reader.locator("[data-thread-live]")).to_have_attribute(
             "data-live", "connected", timeout=10_000
@@ -97,6 +97,10 @@ def test_session_agenda_start_count_and_time_arrive_live(embedded_server, browse
             json={"body": "Jag kommer!", "stance": "for"},
         )
         expect(count).to_have_text("1 comment", timeout=10_000)
+        author = reader.locator(".comment [data-author] a.member-link").first
+        expect(author).to_have_text("Anna Andersson")  # linked as the page links it
+        same = "a => [a.className, a.getAttribute('href'), a.textContent]"
+        live_link = author.evaluate(same)
         live_time = reader.locator(".comment time").first
         expect(live_time).not_to_have_text("")
         shown_live = live_time.inner_text()
@@ -104,6 +108,8 @@ def test_session_agenda_start_count_and_time_arrive_live(embedded_server, browse
         screenshot(reader, "thread-session-live")
         reader.reload()
         assert reader.locator(".comment time").first.inner_text() == shown_live
+        reloaded = reader.locator(".comment [data-author] a.member-link").first
+        assert reloaded.evaluate(same) == live_link
         expect(count).to_have_text("1 comment")
         assert reader.console_errors == []
     finally:

@@ -213,7 +213,20 @@ class LiveThread {
       badge.textContent = this.root.dataset[`label${stance[0].toUpperCase()}${stance.slice(1)}`] || stance;
     }
     const author = article.querySelector("[data-author]");
-    if (author && data.author) author.textContent = data.author.name || data.author.username || "";
+    if (author && data.author) {
+      // as the server renders it (member_link): the name, as text, linking to the profile
+      const name = data.author.name || data.author.username || "";
+      const id = Number(data.author.id);
+      if (Number.isSafeInteger(id) && id > 0) {
+        const link = document.createElement("a");
+        link.className = "member-link";
+        link.href = `/members/${id}/`;
+        link.textContent = name;
+        author.replaceChildren(link);
+      } else {
+        author.textContent = name;
+      }
+    }
     const time = article.querySelector("time");
     if (time && data.created) {
       // the server's text: the site's time zone and format, as the page's own times
