@@ -95,7 +95,9 @@ def _forest(
     reached: set[int] = set(voters)
     next_hop: dict[int, int] = {}
     order: list[int] = []
-    frontier: list[int] = sorted(voters)
+    # Any order within a layer gives the same result: each truster takes the
+    # smallest (rank, trustee) among the trustees one hop nearer.
+    frontier: list[int] = [v for v in voters if v in reverse]
     while frontier:
         best: dict[int, tuple[int, int]] = {}
         for trustee in frontier:
@@ -105,7 +107,7 @@ def _forest(
                 found = best.get(truster)
                 if found is None or (rank, trustee) < found:
                     best[truster] = (rank, trustee)
-        frontier = sorted(best)
+        frontier = list(best)
         for truster in frontier:
             reached.add(truster)
             next_hop[truster] = best[truster][1]

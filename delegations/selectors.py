@@ -76,26 +76,37 @@ def applicable(
         scope = by_topic if scope is None else scope | by_topic
     if scope is None:
         return Applicable({}, {}, {})
+    # One query, trustees joined in rank order (a list, not a server-side cursor:
+    # ten thousand delegations are a few tens of thousands of small rows).
+    rows = list(
+        DelegationTrustee.objects.filter(delegation__in=scope.values("pk"))
+        .order_by("delegation_id", "rank")
+        .values_list(
+            "delegation_id",
+            "delegation__truster_id",
+            "delegation__unit_id",
+            "delegation__topic_id",
+            "delegation__given",
+            "trustee_id",
+        )
+    )
     best: dict[int, tuple[tuple, int, datetime]] = {}
-    rows = scope.values_list("id", "truster_id", "unit_id", "topic_id", "given")
-    for pk, truster, unit_id, topic_id, given in rows.iterator(chunk_size=5000):
+    entries: dict[int, list[int]] = {}
+    for pk, truster, unit_id, topic_id, given, trustee in rows:
         if members is not None and truster not in members:
             continue
-        # larger wins: topics over units; latest topic; deepest unit
-        key = (1, given, pk) if topic_id else (0, depth.get(unit_id, -1), pk)
-        if truster not in best or key > best[truster][0]:
-            best[truster] = (key, pk, given)
-    chosen = {pk: truster for truster, (_k, pk, _g) in best.items()}
+        if pk not in entries:
+            entries[pk] = []
+            # larger wins: topics over units; latest topic; deepest unit
+            key = (1, given, pk) if topic_id else (0, depth.get(unit_id, -1), pk)
+            if truster not in best or key > best[truster][0]:
+                best[truster] = (key, pk, given)
+        if members is None or trustee in members:
+            entries[pk].append(trustee)
     lists: dict[int, list[int]] = {}
-    entries = (
-        DelegationTrustee.objects.filter(delegation_id__in=list(chosen))
-        .order_by("delegation_id", "rank")
-        .values_list("delegation_id", "trustee_id")
-    )
-    for delegation_id, trustee in entries.iterator(chunk_size=10000):
-        if members is not None and trustee not in members:
-            continue
-        lists.setdefault(chosen[delegation_id], []).append(trustee)
+    for truster, (_k, pk, _g) in best.items():
+        if entries[pk]:
+            lists[truster] = entries[pk]
     return Applicable(
         lists=lists,
         given={t: (g, pk) for t, (_k, pk, g) in best.items() if t in lists},

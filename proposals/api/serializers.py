@@ -48,6 +48,8 @@ class PolicySerializer(serializers.ModelSerializer):
             "turnout_quorum",
             "ballot",
             "delegation_allowed",
+            "delegation_cap",
+            "delegation_days",
             "amendment_quorum",
             "updated",
         ]

@@ -35,6 +35,8 @@ POLICY_FIELDS = [
     "turnout_quorum",
     "ballot",
     "delegation_allowed",
+    "delegation_cap",
+    "delegation_days",
     "amendment_quorum",
 ]
 

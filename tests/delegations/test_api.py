@@ -199,3 +199,43 @@ def test_own_list_query_count_does_not_grow_with_delegations(
     with django_assert_max_num_queries(7):
         r = api.get("/api/v1/delegations/")
     assert r.json()["count"] == 5
+
+
+def test_admins_set_delegation_rules_in_the_policy(api_for, tree, admin_member, people):
+    (a, b) = people("a", "b")
+    r = api_for(admin_member).patch(
+        f"/api/v1/units/{tree['district'].pk}/policy/",
+        {
+            "ballot": "open",
+            "delegation_allowed": True,
+            "delegation_cap": 3,
+            "delegation_days": 30,
+            "reason": "Stämman beslöt",
+        },
+        format="json",
+    )
+    assert r.status_code == 200, r.json()
+    assert r.json()["delegation_cap"] == 3
+    bad = api_for(admin_member).patch(
+        f"/api/v1/units/{tree['district'].pk}/policy/",
+        {"delegation_cap": 0, "reason": "x"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    given = api_for(a).post(
+        "/api/v1/delegations/",
+        {"trustee": b.pk, "unit": tree["branch"].pk},
+        format="json",
+    )
+    assert given.status_code == 201
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    expires = parse_datetime(given.json()["expires"])
+    assert (
+        timezone.now() + timedelta(days=29)
+        < expires
+        < timezone.now() + timedelta(days=31)
+    )
