@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness  # noqa: E402
-from bench_voting import listen  # noqa: E402
+import harness
+from bench_voting import listen
 
 BENCH_DB = "torget_bench_delegation"
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "12"))

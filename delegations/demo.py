@@ -104,9 +104,7 @@ def seed(stdout=None) -> str:
         question = poll.questions.get()
         skip = {m.pk for m in trusters} | {people[22].pk}
         for member in [*trusted, *people[23:]]:
-            if member.pk in skip or (
-                member not in trusted and leaning.random() > 0.7
-            ):
+            if member.pk in skip or (member not in trusted and leaning.random() > 0.7):
                 continue
             choice = "yes" if leaning.random() < 0.6 else "no"
             voting.cast_ballot(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 
@@ -66,7 +67,7 @@ class Resolution:
 
 
 def _clean(
-    delegations: Mapping[int, Sequence[int]], voters: set[int]
+    delegations: Mapping[int, Sequence[int]], voters: AbstractSet[int]
 ) -> dict[int, list[int]]:
     """Each non-voter's trustee list without themselves and repeats."""
     out: dict[int, list[int]] = {}
@@ -83,7 +84,7 @@ def _clean(
 
 
 def _forest(
-    graph: dict[int, list[int]], voters: set[int]
+    graph: dict[int, list[int]], voters: AbstractSet[int]
 ) -> tuple[dict[int, int], list[int]]:
     """Breadth-first from all voters at once, backwards along the delegations: each
     reached truster gets the trustee one hop nearer, lowest rank first. Returns the
@@ -92,31 +93,30 @@ def _forest(
     for truster, trustees in graph.items():
         for rank, trustee in enumerate(trustees):
             reverse.setdefault(trustee, []).append((truster, rank))
-    reached: set[int] = set(voters)
     next_hop: dict[int, int] = {}
     order: list[int] = []
     # Any order within a layer gives the same result: each truster takes the
-    # smallest (rank, trustee) among the trustees one hop nearer.
-    frontier: list[int] = [v for v in voters if v in reverse]
+    # smallest (rank, trustee) among the trustees one hop nearer. (Trusters are
+    # never voters: _clean left those out.)
+    frontier: list[int] = [t for t in reverse if t in voters]
     while frontier:
         best: dict[int, tuple[int, int]] = {}
         for trustee in frontier:
             for truster, rank in reverse.get(trustee, ()):
-                if truster in reached:
+                if truster in next_hop:
                     continue
                 found = best.get(truster)
                 if found is None or (rank, trustee) < found:
                     best[truster] = (rank, trustee)
         frontier = list(best)
         for truster in frontier:
-            reached.add(truster)
             next_hop[truster] = best[truster][1]
             order.append(truster)
     return next_hop, order
 
 
 def reachable_voters(
-    graph: Mapping[int, Sequence[int]], voters: set[int], start: int
+    graph: Mapping[int, Sequence[int]], voters: AbstractSet[int], start: int
 ) -> Iterator[tuple[int, ...]]:
     """The paths from `start` to the voters it reaches, in breadth-first order (fewest
     hops, then lowest ranks hop by hop), each voter once. Voters are not passed
@@ -149,7 +149,9 @@ def resolve(
     each member for this question); `priority`: truster → a sortable key, smallest
     first (when the delegation was given); `cap`: the most votes one voter carries,
     their own included (None: no cap)."""
-    voter_set = set(voters)
+    voter_set: AbstractSet[int] = (
+        voters if isinstance(voters, (set, frozenset)) else set(voters)
+    )
     graph = _clean(delegations, voter_set)
     next_hop, order = _forest(graph, voter_set)
     carrier: dict[int, int] = {}

@@ -44,11 +44,11 @@ def policy_for_scope(*, unit: Unit | None) -> Policy:
 
 @dataclass(frozen=True)
 class Applicable:
-    """For one question: truster → ranked trustees, and truster → when the winning
-    delegation was given (its place under a cap)."""
+    """For one question: truster → ranked trustees, and truster → the place of the
+    winning delegation in the order of giving (its place under a cap)."""
 
     lists: dict[int, list[int]]
-    given: dict[int, tuple[datetime, int]]
+    given: dict[int, int]
     delegation_of: dict[int, int]
 
 
@@ -76,41 +76,38 @@ def applicable(
         scope = by_topic if scope is None else scope | by_topic
     if scope is None:
         return Applicable({}, {}, {})
-    # One query, trustees joined in rank order (a list, not a server-side cursor:
-    # ten thousand delegations are a few tens of thousands of small rows).
+    # Two queries of plain integers (no timestamps to parse: the order of giving is
+    # the row's position in the first), and the trustees by a join on the same
+    # scope, not an IN list of thousands of ids.
     rows = list(
-        DelegationTrustee.objects.filter(delegation__in=scope.values("pk"))
-        .order_by("delegation_id", "rank")
-        .values_list(
-            "delegation_id",
-            "delegation__truster_id",
-            "delegation__unit_id",
-            "delegation__topic_id",
-            "delegation__given",
-            "trustee_id",
+        scope.order_by("given", "id").values_list(
+            "id", "truster_id", "unit_id", "topic_id"
         )
     )
-    best: dict[int, tuple[tuple, int, datetime]] = {}
-    entries: dict[int, list[int]] = {}
-    for pk, truster, unit_id, topic_id, given, trustee in rows:
+    best: dict[int, tuple[tuple, int, int]] = {}
+    for order, (pk, truster, unit_id, topic_id) in enumerate(rows):
         if members is not None and truster not in members:
             continue
-        if pk not in entries:
-            entries[pk] = []
-            # larger wins: topics over units; latest topic; deepest unit
-            key = (1, given, pk) if topic_id else (0, depth.get(unit_id, -1), pk)
-            if truster not in best or key > best[truster][0]:
-                best[truster] = (key, pk, given)
-        if members is None or trustee in members:
-            entries[pk].append(trustee)
+        # larger wins: topics over units; latest topic; deepest unit
+        key = (1, order) if topic_id else (0, depth.get(unit_id, -1), pk)
+        if truster not in best or key > best[truster][0]:
+            best[truster] = (key, pk, order)
+    chosen = {pk: truster for truster, (_k, pk, _o) in best.items()}
     lists: dict[int, list[int]] = {}
-    for truster, (_k, pk, _g) in best.items():
-        if entries[pk]:
-            lists[truster] = entries[pk]
+    entries = (
+        DelegationTrustee.objects.filter(delegation__in=scope.values("pk"))
+        .order_by("delegation_id", "rank")
+        .values_list("delegation_id", "trustee_id")
+    )
+    for delegation_id, trustee in list(entries):
+        truster = chosen.get(delegation_id)
+        if truster is None or (members is not None and trustee not in members):
+            continue
+        lists.setdefault(truster, []).append(trustee)
     return Applicable(
         lists=lists,
-        given={t: (g, pk) for t, (_k, pk, g) in best.items() if t in lists},
-        delegation_of={t: pk for t, (_k, pk, _g) in best.items() if t in lists},
+        given={t: order for t, (_k, _pk, order) in best.items() if t in lists},
+        delegation_of={t: pk for t, (_k, pk, _o) in best.items() if t in lists},
     )
 
 

@@ -116,9 +116,8 @@ def _count_choice(q, column, weights, unweighted, spec) -> dict:
     if unweighted:
         tally = Counter(column)
     else:
-        tally = Counter()
-        for token, w in zip(column, weights.tolist(), strict=True):
-            tally[token] += w
+        tokens = np.array(column)
+        tally = Counter({t: int(weights[tokens == t].sum()) for t in ("y", "n", "a")})
     return {
         "question": q.id,
         "kind": "yes_no_abstain",
