@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Prefetch, Q, TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -42,33 +42,67 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _batches(rows: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def export_comments(member: Member) -> Iterator[dict]:
-    qs = (
+    """Plain rows from a server-side cursor, 500 at a time, with their earlier
+    versions fetched per batch: memory stays flat however many comments."""
+    rows = (
         Comment.objects.filter(author=member)
-        .select_related("thread")
-        .prefetch_related(
-            Prefetch("revisions", queryset=CommentRevision.objects.order_by("created"))
-        )
         .order_by("created", "id")
+        .values(
+            "id",
+            "thread_id",
+            "thread__title",
+            "parent_id",
+            "stance",
+            "body",
+            "created",
+            "edited",
+            "deleted",
+            "hidden",
+            "hidden_reason",
+        )
+        .iterator(chunk_size=500)
     )
-    for c in qs.iterator(chunk_size=500):
-        yield {
-            "id": c.pk,
-            "thread": c.thread_id,
-            "thread_title": c.thread.title,
-            "parent": c.parent_id,
-            "stance": c.stance,
-            "body": c.body,
-            "created": _iso(c.created),
-            "edited": _iso(c.edited),
-            "deleted": _iso(c.deleted),
-            "hidden": c.hidden,
-            "hidden_reason": c.hidden_reason,
-            "earlier_versions": [
-                {"body": r.body, "stance": r.stance, "written": _iso(r.created)}
-                for r in c.revisions.all()
-            ],
-        }
+    for batch in _batches(rows, 500):
+        earlier: dict[int, list[dict]] = {}
+        for r in (
+            CommentRevision.objects.filter(comment_id__in=[c["id"] for c in batch])
+            .order_by("created", "id")
+            .values("comment_id", "body", "stance", "created")
+        ):
+            earlier.setdefault(r["comment_id"], []).append(
+                {
+                    "body": r["body"],
+                    "stance": r["stance"],
+                    "written": _iso(r["created"]),
+                }
+            )
+        for c in batch:
+            yield {
+                "id": c["id"],
+                "thread": c["thread_id"],
+                "thread_title": c["thread__title"],
+                "parent": c["parent_id"],
+                "stance": c["stance"],
+                "body": c["body"],
+                "created": _iso(c["created"]),
+                "edited": _iso(c["edited"]),
+                "deleted": _iso(c["deleted"]),
+                "hidden": c["hidden"],
+                "hidden_reason": c["hidden_reason"],
+                "earlier_versions": earlier.get(c["id"], []),
+            }
 
 
 def export_reactions(member: Member) -> Iterator[dict]:
