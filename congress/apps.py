@@ -26,6 +26,10 @@ class CongressConfig(AppConfig):
         add_beat_entry("congress-sweep", "congress.sweep", 60.0)
         hooks.register_notifications()
 
+        from .personal_data import register as register_personal_data
+
+        register_personal_data()
+
         from deliberation.search.registry import register_search_provider
 
         from . import search
