@@ -280,7 +280,11 @@ def headlines(expression: Any, terms: SearchTerms) -> dict[str, SearchHeadline]:
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    """One line of plain text: Markdown's link syntax and emphasis marks dropped
+    (snippets show words, not markup), whitespace collapsed."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text or "")
+    text = re.sub(r"(\*\*|__|\*|`+|^#+\s)", "", text, flags=re.M)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _from_markers(text: str) -> SafeString:

@@ -38,3 +38,11 @@ def test_words_leave_out_stop_words_of_both_languages():
         "pensionärer",
         "bus",
     ]
+
+
+def test_markdown_marks_are_left_out_of_snippets():
+    out = plain_snippet(
+        "Unga ska **slippa** kostnaden. Se [rapporten](https://example.org/x).",
+        ["rapporten"],
+    )
+    assert out == "Unga ska slippa kostnaden. Se <mark>rapporten</mark>."
