@@ -74,6 +74,7 @@ class ProposalsConfig(AppConfig):
             matches=search.proposal_matches,
             hits=search.proposal_hits,
             order=10,
+            singular=_("Proposal"),
         )
 
 

@@ -42,4 +42,5 @@ class VotingConfig(AppConfig):
             matches=search.poll_matches,
             hits=search.poll_hits,
             order=40,
+            singular=_("Vote"),
         )

@@ -47,6 +47,7 @@ class DiscussionsConfig(AppConfig):
             matches=search.thread_matches,
             hits=search.thread_hits,
             order=20,
+            singular=_("Discussion"),
         )
         register_search_provider(
             "comment",
@@ -54,6 +55,7 @@ class DiscussionsConfig(AppConfig):
             matches=search.comment_matches,
             hits=search.comment_hits,
             order=30,
+            singular=_("Comment"),
         )
 
         audit.register()

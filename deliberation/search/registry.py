@@ -8,6 +8,7 @@
                                                   # `search_date` (datetime)
         hits=lambda viewer, ids, terms: {id: Hit},  # one query for a page of ids
         order=10,
+        singular=_("Proposal"),   # optional: the name of one hit on the page
     )
 
 `matches` must apply the same read rule as the app's pages (drafts, hidden comment
@@ -43,6 +44,11 @@ class SearchProvider:
     matches: Callable[..., Any]
     hits: Callable[..., dict[int, Hit]]
     order: int = 50
+    singular: Any = None  # the name of one hit ("Proposal"); the label if not given
+
+    @property
+    def one(self) -> Any:
+        return self.singular if self.singular is not None else self.label
 
 
 _providers: dict[str, SearchProvider] = {}
@@ -55,10 +61,17 @@ def register_search_provider(
     matches: Callable[..., Any],
     hits: Callable[..., dict[int, Hit]],
     order: int = 50,
+    singular: Any = None,
 ) -> None:
-    """Register (or replace, on a re-import) the provider of one kind of hit."""
+    """Register (or replace, on a re-import) the provider of one kind of hit;
+    `singular` names one hit on the search page (else `label`)."""
     _providers[type] = SearchProvider(
-        type=type, label=label, matches=matches, hits=hits, order=order
+        type=type,
+        label=label,
+        matches=matches,
+        hits=hits,
+        order=order,
+        singular=singular,
     )
 
 

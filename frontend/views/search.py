@@ -27,6 +27,10 @@ def search_page(request):
     page: Any = Paginator(cast(Any, results), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    names = {p.type: p.one for p in providers()}
+    page.object_list = [
+        (hit, names.get(hit.type, hit.type)) for hit in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -74,3 +74,10 @@ def test_comment_link_to_a_drafts_thread_is_a_404_for_others(corpus, other_membe
     client = Client()
     client.force_login(other_member)
     assert client.get(f"/comments/{corpus['draft_comment'].pk}/").status_code == 404
+
+
+def test_each_hit_is_named_by_its_kind_in_the_reader_s_language(web, corpus):
+    html = web.get(
+        "/search/", {"q": "cykelbanor", "type": "poll"}, HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    assert '<span class="tag">Omröstning</span>' in html
