@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("frontend.routes.proposals")),
     path("", include("frontend.routes.discussions")),
     path("", include("frontend.routes.voting")),
+    path("", include("frontend.routes.congress")),
     path("", include("frontend.routes.delegations")),
     path("", include("frontend.routes.notifications")),
     path("", include("frontend.routes.needs_action")),

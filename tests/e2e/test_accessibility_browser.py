@@ -21,6 +21,11 @@ PAGES = [
     "/settings/",
     "/search/?q=kollektivtrafik",
     "/needs-action/",
+    "/congress/",
+    "/congress/1/",
+    "/congress/1/items/1/",
+    "/congress/1/delegates/1/",
+    "/congress/1/booklet/",
 ]
 
 
