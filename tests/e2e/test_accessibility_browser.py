@@ -57,6 +57,7 @@ def test_main_pages_have_no_serious_accessibility_violations(
         extra = [
             f"/units/{_first_branch(page, base)}/",
             f"/members/{_member_id(page, base, 'bo')}/",
+            f"/delegations/graph/?unit={_unit(page, base, 'goteborg')}",
         ]
     for path in PAGES + extra:
         resp = page.goto(base + path)
@@ -72,6 +73,11 @@ def test_main_pages_have_no_serious_accessibility_violations(
 def _member_id(page, base, username: str) -> int:
     roles = page.request.get(base + "/api/v1/roles/?page_size=100").json()["results"]
     return next(r["member"]["id"] for r in roles if r["member"]["username"] == username)
+
+
+def _unit(page, base, code: str) -> int:
+    units = page.request.get(base + "/api/v1/units/").json()["results"]
+    return next(u["id"] for u in units if u.get("code") == code)
 
 
 def _first_branch(page, base) -> int:
