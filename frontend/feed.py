@@ -7,6 +7,7 @@ Each entry is a dotted path to `fn(request[, unit]) -> dict | None` returning
 from django.utils.module_loading import import_string
 
 HOME_SECTIONS: list[str] = [
+    "frontend.views.front.visitor_section",
     "frontend.sections.moderation_waiting",
     "frontend.views.needs_action.home_block",
     "frontend.views.discussions.home_block",

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import FloatField
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from deliberation.errors import NotFound
@@ -334,4 +336,55 @@ def public_proposals_by(*, author_id: int, viewer: Viewer, limit: int = 50) -> l
             ).values("proposal_id")
         )
         .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def public_overview(*, limit: int = 5) -> dict[str, list[Proposal]]:
+    """What is happening now, for the visitor's front page — public like the teaser
+    pages and the Atom feed (titles, units, states, counts; never a text or a draft):
+    proposals nearest their quorum, votes open, the latest decisions."""
+    qs = (
+        Proposal.objects.published()
+        .select_related("unit")
+        .only(
+            "pk",
+            "title",
+            "state",
+            "unit__name",
+            "support_count",
+            "support_needed",
+            "phase_ends",
+            "closed_at",
+            "published_at",
+        )
+    )
+    near = (
+        qs.filter(state=State.GATHERING_SUPPORT, support_needed__gt=0)
+        .annotate(
+            share=Cast("support_count", FloatField())
+            / Cast("support_needed", FloatField())
+        )
+        .order_by("-share", "phase_ends", "id")[:limit]
+    )
+    return {
+        "near_quorum": list(near),
+        "voting": list(
+            qs.filter(state=State.VOTING).order_by("phase_ends", "id")[:limit]
+        ),
+        "decided": list(
+            qs.filter(state__in=[State.ADOPTED, State.REJECTED]).order_by(
+                "-closed_at", "-id"
+            )[:limit]
+        ),
+    }
+
+
+def public_proposals() -> QuerySet:
+    """Every published proposal at teaser level (title, unit, state), newest first —
+    the list a visitor sees at /proposals/."""
+    return (
+        Proposal.objects.published()
+        .select_related("unit")
+        .only("pk", "title", "state", "unit__name", "published_at")
+        .order_by("-published_at", "-id")
     )

@@ -6,7 +6,7 @@ from .models import Member
 
 
 class UsernameOrEmailBackend(ModelBackend):
-    """Sign in with the username (member number for imported members) or the e-mail,
+    """Sign in with the username, the e-mail or the member number (imported members),
     under the sign-in limits (`login_limits.py`) — for the page, the admin and the API
     alike, since all of them authenticate through here."""
 
@@ -15,7 +15,9 @@ class UsernameOrEmailBackend(ModelBackend):
             return None
         candidates = list(
             Member.objects.filter(
-                Q(username__iexact=username) | Q(email__iexact=username)
+                Q(username__iexact=username)
+                | Q(email__iexact=username)
+                | Q(member_number__iexact=username)
             )[:2]
         )
         member = candidates[0] if len(candidates) == 1 else None

@@ -9,6 +9,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
 from . import login_limits
 
@@ -21,6 +22,11 @@ def _locked_error(request) -> forms.ValidationError | None:
 
 
 class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # All three work (members/backends.py): say so.
+        self.fields["username"].label = _("Username, e-mail or member number")
+
     def get_invalid_login_error(self):
         return _locked_error(self.request) or super().get_invalid_login_error()
 

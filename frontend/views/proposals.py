@@ -26,6 +26,7 @@ from proposals.diff import diff_html, revision_diff
 from proposals.models import Proposal, State, Topic
 
 from .preview import form_preview
+from .front import public_proposal_list
 from .proposal_display import poll_of, support_chart, timeline, with_cards
 from .proposal_forms import (
     AmendmentForm,
@@ -42,8 +43,9 @@ def _units_for(member):
     return list(Unit.objects.filter(pk__in=scope_unit_ids_of(member)).order_by("path"))
 
 
-@login_required
 def proposal_list(request):
+    if not request.user.is_authenticated:  # titles, units, states: public
+        return public_proposal_list(request)
     units = list(Unit.objects.only("id", "name", "path").order_by("path"))
     topics = list(Topic.objects.all())
     form = FilterForm(request.GET or None, units=units, topics=topics)

@@ -26,10 +26,10 @@ def web_for(m):
     return client
 
 
-def test_list_requires_sign_in(client):
+def test_list_is_public_at_teaser_level_and_says_what_signing_in_adds(client):
     resp = client.get("/proposals/")
-    assert resp.status_code == 302
-    assert "/accounts/login/" in resp["Location"]
+    assert resp.status_code == 200
+    assert "/accounts/login/?next=/proposals/" in resp.content.decode()
 
 
 def test_nav_has_proposals_link(web):

@@ -89,7 +89,7 @@ def test_the_doc_has_every_cell():
     for state in STATES:
         assert list(TABLES[state]) == VIEWERS, state
         for row in TABLES[state].values():
-            assert len(row) == 13
+            assert len(row) == 14
             assert all(row.values())
 
 
@@ -184,6 +184,10 @@ def answers(member, proposal: Proposal, word: str) -> dict[str, str]:
     out["site search"] = listed(
         api.get("/api/v1/search/", {"q": word, "type": "proposal"}), proposal.pk
     )
+    listing = page.get("/proposals/", {"page_size": 100})
+    assert listing.status_code == 200  # a visitor too: titles, units, states
+    link = f'href="/proposals/{proposal.pk}/"'
+    out["list page"] = "listed" if link in listing.content.decode() else "absent"
     shown = page.get(f"/proposals/{proposal.pk}/")
     out["page"] = str(shown.status_code)
     text = shown.content.decode()
@@ -245,4 +249,4 @@ def test_every_cell(tree):
                         f"expected {expected[viewer][column]}, got {value}"
                     )
     assert not wrong, "\n".join(wrong)
-    assert checked == len(STATES) * len(VIEWERS) * 13
+    assert checked == len(STATES) * len(VIEWERS) * 14
