@@ -6,8 +6,16 @@ import re
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models import FloatField
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _

@@ -25,8 +25,8 @@ from proposals import permissions, selectors, services
 from proposals.diff import diff_html, revision_diff
 from proposals.models import Proposal, State, Topic
 
-from .preview import form_preview
 from .front import public_proposal_list
+from .preview import form_preview
 from .proposal_display import poll_of, support_chart, timeline, with_cards
 from .proposal_forms import (
     AmendmentForm,
