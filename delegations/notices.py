@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,7 +95,9 @@ def render_expiring(event, viewer) -> Rendered:
         )
         % {
             "scope": data.get("scope_name", ""),
-            "date": formats.date_format(when, "DATE_FORMAT") if when else "",
+            "date": formats.date_format(timezone.localtime(when), "DATE_FORMAT")
+            if when
+            else "",
         },
         url=reverse("settings") + "#delegations",
     )

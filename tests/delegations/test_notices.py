@@ -69,3 +69,27 @@ def test_erasing_a_member_removes_their_delegations_and_their_place_as_trustee(
     assert not Delegation.objects.filter(truster=b).exists()
     assert not DelegationTrustee.objects.filter(trustee=b).exists()
     assert applicable(unit=tree["branch"]).lists == {a.pk: [c.pk]}
+
+
+def test_the_notifications_render_in_the_members_language(
+    tree, people, delegating_policy, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from deliberation.notifications.kinds import kind_for
+    from deliberation.notifications.models import NotificationEvent
+
+    a, b = people("a", "b")
+    d, _ = services.give_delegation(truster=a, trustees=[b.pk], unit=tree["branch"])
+    Delegation.objects.filter(pk=d.pk).update(
+        expires=timezone.now() + timedelta(days=3)
+    )
+    services.remind_expiring()
+    received = NotificationEvent.objects.get(kind="delegation_received")
+    expiring = NotificationEvent.objects.get(kind="delegation_expiring")
+    with translation.override("sv"):
+        text = kind_for("delegation_received").render(received, b).text
+        assert "har delegerat sin röst till dig" in text
+        reminder = kind_for("delegation_expiring").render(expiring, a)
+        assert "upphör" in reminder.text
+        assert reminder.url == "/settings/#delegations"
