@@ -225,6 +225,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add entries in deliberation/celery.py
 # A task whose worker died unacknowledged goes back to the queue after this many
 # seconds (Redis broker); every task here is idempotent, so redelivery is harmless.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery") or "celery"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600") or 3600)
 }

@@ -118,3 +118,41 @@ def test_daily_digest_grouped_once_and_read_rules(
     assert body.count("replied to you") == 1
     assert msg["List-Unsubscribe"]
     assert not Notification.objects.filter(recipient=member, emailed__isnull=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_the_request_succeeds_and_the_sweeper_delivers(
+    settings, api_for, tree
+):
+    from deliberation.celery import app
+    from deliberation.discussions.services import create_thread
+    from deliberation.notifications.models import NotificationEvent
+
+    member = MemberFactory(units=[tree["branch"]])
+    other = MemberFactory(units=[tree["branch"]])
+    thread = create_thread(title="Broker nere", unit=tree["branch"], actor=member)
+    comment = post_comment(thread=thread, author=member, body="Hej")
+    old = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens
+    app._pool = None
+    try:
+        started = timezone.now()
+        r = api_for(other).post(
+            f"/api/v1/threads/{thread.pk}/comments/",
+            {"body": "Svar", "parent": comment.pk},
+            format="json",
+        )
+        assert r.status_code == 201
+        assert (timezone.now() - started).total_seconds() < 10
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = old
+        app._pool = None
+    event = NotificationEvent.objects.get(kind="reply")
+    assert event.delivered is None
+    assert not Notification.objects.filter(recipient=member).exists()
+    settings.NOTIFICATION_RETRY_AFTER = 0
+    sweep.apply()  # the broker is back (eager here): the sweeper delivers it
+    assert Notification.objects.filter(recipient=member, kind="reply").count() == 1
+    event.refresh_from_db()
+    assert event.delivered is not None
