@@ -184,3 +184,15 @@ def check_password_reset(*, request, email: str) -> Lock | None:
                 counters.undo(done)
             return Lock(count.retry_after, "password_reset")
     return None
+
+
+def check_own_password(*, request, member, password: str) -> bool:
+    """A signed-in member confirming an action with their password (deleting the
+    account): under the same limits as signing in, so a stolen session cannot
+    guess the password. False for a wrong password or a lock (`lock_of` says)."""
+    ok = guard_sign_in(
+        request=request,
+        account=f"member:{member.pk}",
+        check=lambda: True if member.check_password(password) else None,
+    )
+    return bool(ok)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from deliberation.errors import ServiceError
+from deliberation.members import login_limits
 from deliberation.members.erasure import cancel_erasure, request_erasure
 from deliberation.members.exports import export_path, request_export
 from deliberation.members.models import DataExport, ErasureRequest, ExportState
@@ -38,14 +39,20 @@ class DeleteAccountForm(forms.Form):
         required=True,
     )
 
-    def __init__(self, *args, member, **kwargs):
+    def __init__(self, *args, member, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
+        self.request = request
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.member.check_password(password):
-            raise forms.ValidationError(_("Wrong password."))
+        if not login_limits.check_own_password(
+            request=self.request, member=self.member, password=password
+        ):
+            lock = login_limits.lock_of(self.request)
+            raise forms.ValidationError(
+                lock.message if lock is not None else _("Wrong password.")
+            )
         return password
 
 
@@ -92,7 +99,7 @@ def export_request(request):
 @require_POST
 def delete_request(request):
     member = member_of(request)
-    form = DeleteAccountForm(request.POST, member=member)
+    form = DeleteAccountForm(request.POST, member=member, request=request)
     if not form.is_valid():
         return _page(request, form, status=400)
     try:

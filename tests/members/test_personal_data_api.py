@@ -196,3 +196,13 @@ def test_keep_comments_keeps_the_text_under_a_former_member(
     shown = api_for(other_member).get(f"/api/v1/comments/{comment['id']}/").json()
     assert shown["author"]["name"] == "a former member"
     assert "Behåll mina ord." in shown["body_html"]
+
+
+def test_guessing_the_password_on_delete_is_limited_like_signing_in(api, password):
+    for _ in range(5):
+        api.post("/api/v1/me/delete/", {"password": "guess", "confirm": True})
+    locked = api.post("/api/v1/me/delete/", {"password": password, "confirm": True})
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "locked"
+    assert "Retry-After" in locked
+    assert not ErasureRequest.objects.exists()

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deliberation.errors import NotFound
+from deliberation.members import login_limits
 from deliberation.members.erasure import cancel_erasure, request_erasure
 from deliberation.members.exports import export_for, export_path, request_export
 from deliberation.members.models import DataExport, ErasureRequest
@@ -141,7 +142,17 @@ class DeleteAccountView(APIView):
         member = member_of(request)
         data = DeleteRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if not member.check_password(data.validated_data["password"]):
+        password = data.validated_data["password"]
+        if not login_limits.check_own_password(
+            request=request, member=member, password=password
+        ):
+            lock = login_limits.lock_of(request)
+            if lock is not None:
+                return Response(
+                    {"detail": lock.message, "code": "locked"},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(lock.retry_after)},
+                )
             return Response(
                 {"password": [_("Wrong password.")]},
                 status=status.HTTP_400_BAD_REQUEST,
