@@ -483,3 +483,8 @@ SUBMISSION_KEY_RETENTION_DAYS = int(env("SUBMISSION_KEY_RETENTION_DAYS", "7") or
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(14 * 24 * 3600)) or 1209600)
 # Delivered notifications (and their e-mail log) are kept this many days.
 NOTIFICATION_RETENTION_DAYS = int(env("NOTIFICATION_RETENTION_DAYS", "180") or 180)
+
+# --- Rules (proposals, docs/flat.md) -------------------------------------------------
+# An administrators’ emergency change of a unit’s rules lapses after this many days
+# unless a rule proposal adopted by the members confirms it.
+POLICY_EMERGENCY_DAYS = int(env("POLICY_EMERGENCY_DAYS", "60") or 60)

@@ -15,6 +15,9 @@ class ProposalsConfig(AppConfig):
         post_migrate.connect(_ensure_default_policy, sender=self)
 
         add_beat_entry("proposals-advance-schedule", "proposals.advance_schedule", 60.0)
+        add_beat_entry(
+            "proposals-record-lapsed-rules", "proposals.record_lapsed_rules", 3600.0
+        )
 
         from deliberation.discussions.models import ThreadKind
         from deliberation.discussions.subjects import register_subject_rule

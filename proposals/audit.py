@@ -96,3 +96,25 @@ def register() -> None:
         message=gettext_lazy("Changed the proposal policy of %(unit)s: %(changes)s"),
         values=lambda e: {"changes": _changes(e)},
     )
+    register_action(
+        "policy.adopted",
+        label=gettext_lazy("Rules adopted by the members"),
+        message=gettext_lazy(
+            "The members adopted version %(version)s of the rules of %(unit)s by "
+            "voting for %(proposal)s: %(changes)s"
+        ),
+        values=lambda e: {
+            "changes": _changes(e),
+            "version": e.data.get("version", "?"),
+            "proposal": Ref("proposal", e.data.get("proposal")),
+        },
+    )
+    register_action(
+        "policy.lapsed",
+        label=gettext_lazy("Emergency rule change lapsed"),
+        message=gettext_lazy(
+            "The administrators' emergency change of the rules of %(unit)s (version "
+            "%(version)s) lapsed unconfirmed by the members"
+        ),
+        values=lambda e: {"version": e.data.get("version", "?")},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import (
@@ -18,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.errors import NotFound
@@ -54,14 +56,52 @@ def default_policy() -> Policy:
     return policy if policy is not None else Policy(is_default=True, unit=None)
 
 
-def policy_for_unit(unit: Unit) -> Policy:
-    """The unit's own policy, else its nearest ancestor's, else the default."""
+def _in_force(at: datetime) -> Q:
+    return (
+        Q(effective_from__lte=at)
+        & Q(lapsed_at__isnull=True)
+        & (
+            Q(lapses_at__isnull=True)
+            | Q(lapses_at__gt=at)
+            | Q(confirmed_at__isnull=False)
+        )
+    )
+
+
+def policy_for_unit(unit: Unit, at: datetime | None = None) -> Policy:
+    """The unit's own policy version in force at `at` (now), else its nearest
+    ancestor's, else the default (docs/flat.md). One query."""
+    at = at or timezone.now()
     ids = unit.ancestor_ids or [unit.pk]
-    policies = {p.unit_id: p for p in Policy.objects.filter(unit_id__in=ids)}
+    policies: dict[int, Policy] = {}
+    for policy in Policy.objects.filter(_in_force(at), unit_id__in=ids).order_by(
+        "unit_id", "-effective_from", "-version"
+    ):
+        policies.setdefault(policy.unit_id, policy)  # type: ignore[arg-type]
     for unit_id in reversed(ids):
         if unit_id in policies:
             return policies[unit_id]
     return default_policy()
+
+
+def own_policy(unit: Unit, at: datetime | None = None) -> Policy | None:
+    """The unit's own version in force (None: it inherits)."""
+    at = at or timezone.now()
+    return (
+        Policy.objects.filter(_in_force(at), unit=unit)
+        .order_by("-effective_from", "-version")
+        .first()
+    )
+
+
+def policy_versions(unit: Unit) -> QuerySet[Policy]:
+    """Every version of the unit's own rules, newest first, with the proposals that
+    adopted or confirmed them."""
+    return (
+        Policy.objects.filter(unit=unit)
+        .select_related("adopted_by", "confirmed_by")
+        .order_by("-version")
+    )
 
 
 def _authors_prefetch() -> Prefetch:
@@ -161,7 +201,7 @@ def get_proposal(*, viewer: Viewer, pk: int) -> Proposal:
     """One proposal for its page or API detail (raises Proposal.DoesNotExist)."""
     return (
         base_queryset(viewer=viewer)
-        .select_related("thread", "policy", "alternative_to", "created_by")
+        .select_related("thread", "policy__unit", "alternative_to", "created_by")
         .prefetch_related(
             Prefetch(
                 "state_changes", queryset=StateChange.objects.select_related("actor")

@@ -170,7 +170,7 @@ def _count_and_store(
     poll.closed_at = now
     poll.save(update_fields=["state", "closed_at"])
     if poll.kind == PollKind.PROPOSAL:
-        _record_outcomes(poll, counted["outcomes"])
+        _record_outcomes(poll, counted["outcomes"], counted["questions"])
     push(poll, "poll.closed", closed_payload(poll, result))
     notifying.poll_closed(poll)
     return result, rows
@@ -244,7 +244,20 @@ def closed_payload(poll: Poll, result: Result) -> dict:
     }
 
 
-def _record_outcomes(poll: Poll, outcomes: dict) -> None:
+def _adopted_clauses(poll: Poll, questions: list[dict]) -> dict[int, list[int]]:
+    """proposal id → the numbers of its clauses adopted by this poll."""
+    adopted = {q["question"] for q in questions if q.get("outcome") == "adopted"}
+    clauses: dict[int, list[int]] = {}
+    for qid, proposal_id, number in poll.questions.filter(
+        clause__isnull=False, amendment__isnull=True
+    ).values_list("id", "proposal_id", "clause"):
+        if qid in adopted and proposal_id is not None and number is not None:
+            clauses.setdefault(proposal_id, []).append(number)
+    return clauses
+
+
+def _record_outcomes(poll: Poll, outcomes: dict, questions: list[dict]) -> None:
+    clauses = _adopted_clauses(poll, questions)
     for proposal in Proposal.objects.filter(pk__in=[int(p) for p in outcomes]):
         if proposal.state != ProposalState.VOTING:
             continue
@@ -254,6 +267,7 @@ def _record_outcomes(poll: Poll, outcomes: dict) -> None:
                     proposal=proposal,
                     adopted=outcomes[str(proposal.pk)] == "adopted",
                     at=poll.closes,
+                    adopted_clauses=clauses.get(proposal.pk, []),
                 )
         except Conflict:
             logger.warning("proposal %s could not take its result", proposal.pk)

@@ -297,3 +297,7 @@ def _seed_advisory(spec: tuple, people: dict, units: dict) -> bool:
     if closed:
         _close_now(poll)
     return True
+
+
+# the demo rules (a rule change by vote, a lapsed emergency change) seed after these
+from . import demo_rules  # noqa: E402, F401

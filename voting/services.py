@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from deliberation.discussions.models import Thread
 from deliberation.errors import Conflict, NotAllowed, ServiceError
 from deliberation.members.models import Member, Membership, Unit
-from proposals.models import Policy, Proposal
+from proposals.models import Policy, Proposal, ProposalKind
 from proposals.models import State as ProposalState
 from proposals.selectors import amendments_to_vote, ballot_group, policy_for_unit
 
@@ -173,7 +173,11 @@ def open_proposal_poll(*, proposal: Proposal, at: datetime | None = None) -> Pol
         thread_id=root.thread_id,
         proposal=root,
         ballot=policy.ballot,
-        majority=policy.majority,
+        majority=(
+            policy.rules_majority
+            if root.kind == ProposalKind.RULES
+            else policy.majority
+        ),
         turnout_quorum=policy.turnout_quorum,
         min_membership_days=_min_membership_days(policy),
         opens=at,

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from frontend.views import members, policies, proposal_actions, proposal_feed
+from frontend.views import (
+    members,
+    policies,
+    proposal_actions,
+    proposal_feed,
+    rule_proposals,
+)
 from frontend.views import proposals as views
 
 urlpatterns = [
@@ -54,4 +60,9 @@ urlpatterns = [
         name="amendment_action",
     ),
     path("units/<id:pk>/policy/", policies.unit_policy, name="unit_policy"),
+    path(
+        "units/<id:pk>/policy/propose/",
+        rule_proposals.rule_proposal_new,
+        name="rule_proposal_new",
+    ),
 ]

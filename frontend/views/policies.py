@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.errors import ServiceError
@@ -53,6 +54,10 @@ def unit_policy(request, pk: int):
             "policy": policy,
             "form": form,
             "inherited": policy.unit_id != unit.pk,
+            "versions": list(selectors.policy_versions(unit)[:100]),
+            "current_id": getattr(selectors.own_policy(unit), "pk", None),
+            "now": timezone.now(),
+            "can_propose": permissions.can_propose_in(request.user, unit),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -9,6 +10,7 @@ from proposals.models import (
     Amendment,
     Policy,
     Proposal,
+    ProposalKind,
     Revision,
     StateChange,
     Topic,
@@ -51,9 +53,54 @@ class PolicySerializer(serializers.ModelSerializer):
             "delegation_cap",
             "delegation_days",
             "amendment_quorum",
+            "rules_majority",
             "updated",
+            "version",
+            "effective_from",
+            "source",
+            "reason",
+            "changes",
+            "adopted_by",
+            "lapses_at",
+            "lapsed_at",
+            "confirmed_at",
+            "confirmed_by",
         ]
-        read_only_fields = ["id", "unit", "is_default", "updated"]
+        read_only_fields = [
+            "id",
+            "unit",
+            "is_default",
+            "updated",
+            "version",
+            "effective_from",
+            "source",
+            "reason",
+            "changes",
+            "adopted_by",
+            "lapses_at",
+            "lapsed_at",
+            "confirmed_at",
+            "confirmed_by",
+        ]
+
+
+class PolicyVersionSerializer(PolicySerializer):
+    """A version with the proposal that adopted it and whether it is in force."""
+
+    adopted_by = serializers.SerializerMethodField()
+    in_force = serializers.SerializerMethodField()
+
+    class Meta(PolicySerializer.Meta):
+        fields = [*PolicySerializer.Meta.fields, "in_force", "vote_result"]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_adopted_by(self, obj) -> dict | None:
+        p = obj.adopted_by
+        return None if p is None else {"id": p.pk, "title": p.title, "state": p.state}
+
+    def get_in_force(self, obj) -> bool:
+        """This is the unit's own version in force now."""
+        return obj.pk == self.context.get("current")
 
 
 class PolicyWriteSerializer(PolicySerializer):
@@ -63,6 +110,7 @@ class PolicyWriteSerializer(PolicySerializer):
 
     class Meta(PolicySerializer.Meta):
         fields = [*PolicySerializer.Meta.fields, "reason"]
+        validators: list = []  # a change is a new version; the service numbers it
 
 
 class StateChangeSerializer(serializers.ModelSerializer):
@@ -123,6 +171,9 @@ class ProposalSerializer(serializers.ModelSerializer):
             "days_left",
             "voting_ends",
             "alternative_to",
+            "kind",
+            "rule_changes",
+            "rules_effective_from",
             "created",
             "updated",
             "published_at",
@@ -170,16 +221,55 @@ class ProposalDetailSerializer(ProposalSerializer):
         ]
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": CLAUSE_MAX},
+            {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "value": {}},
+                "required": ["field", "value"],
+            },
+        ]
+    }
+)
+class ClauseField(serializers.Field):
+    """A clause: text, or for a rule proposal a rule change `{"field", "value"}`."""
+
+    default_error_messages = {
+        "invalid": _('A clause is a text, or for a rule proposal {"field", "value"}.'),
+        "too_long": _("A clause has at most %(n)d characters.") % {"n": CLAUSE_MAX},
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if len(data) > CLAUSE_MAX:
+                self.fail("too_long")
+            return data
+        if isinstance(data, dict):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
 class ProposalCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     body = serializers.CharField(
         max_length=BODY_MAX, required=False, allow_blank=True, default=""
     )
+    kind = serializers.ChoiceField(
+        choices=ProposalKind.choices, required=False, default=ProposalKind.ORDINARY
+    )
     clauses = serializers.ListField(
-        child=serializers.CharField(max_length=CLAUSE_MAX, allow_blank=True),
+        child=ClauseField(),
         max_length=CLAUSES_MAX,
         required=False,
         default=list,
+    )
+    rules_effective_from = serializers.DateTimeField(
+        required=False, allow_null=True, default=None
     )
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False
@@ -201,6 +291,28 @@ class ProposalCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("alternative_to") is None and attrs.get("unit") is None:
             raise serializers.ValidationError({"unit": ["This field is required."]})
+        clauses = attrs.get("clauses") or []
+        if attrs.get("kind") == ProposalKind.RULES:
+            if not all(isinstance(c, dict) for c in clauses):
+                raise serializers.ValidationError(
+                    {
+                        "clauses": [
+                            _(
+                                "The clauses of a rule proposal are rule changes: "
+                                '[{"field", "value"}].'
+                            )
+                        ]
+                    }
+                )
+            attrs["rule_changes"], attrs["clauses"] = clauses, None
+        elif not all(isinstance(c, str) for c in clauses):
+            raise serializers.ValidationError(
+                {
+                    "clauses": [
+                        _('Rule changes {"field", "value"} need "kind": "rules".')
+                    ]
+                }
+            )
         return attrs
 
 

@@ -68,4 +68,9 @@ urlpatterns = [
     path(
         "units/<id:pk>/policy/", views.UnitPolicyView.as_view(), name="api-unit-policy"
     ),
+    path(
+        "units/<id:pk>/policy/versions/",
+        views.PolicyVersionListView.as_view(),
+        name="api-unit-policy-versions",
+    ),
 ]

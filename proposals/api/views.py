@@ -24,6 +24,7 @@ from proposals.models import Policy, Proposal, Revision, State, Topic
 
 from .serializers import (
     PolicySerializer,
+    PolicyVersionSerializer,
     PolicyWriteSerializer,
     ProposalCreateSerializer,
     ProposalDetailSerializer,
@@ -298,5 +299,28 @@ class PolicyListView(generics.ListAPIView):
 
     def get_queryset(self):
         return Policy.objects.select_related("unit").order_by(
-            "-is_default", "unit__path"
+            "-is_default", "unit__path", "-version"
         )
+
+
+class PolicyVersionListView(generics.ListAPIView):
+    """Every version of a unit's own rules, newest first: what changed, who decided
+    it (a member vote, with the proposal; or administrators, with their reason) and
+    whether an emergency change lapsed or was confirmed (docs/flat.md). Public, like
+    the rules themselves."""
+
+    serializer_class = PolicyVersionSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = LargePageNumberPagination
+
+    def _unit(self) -> Unit:
+        if not hasattr(self, "_unit_obj"):
+            self._unit_obj = get_object_or_404(Unit, pk=self.kwargs["pk"])
+        return self._unit_obj
+
+    def get_queryset(self):
+        return selectors.policy_versions(self._unit())
+
+    def get_serializer_context(self):
+        current = selectors.own_policy(self._unit())
+        return {**super().get_serializer_context(), "current": current and current.pk}

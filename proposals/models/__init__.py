@@ -12,7 +12,7 @@ Import from here (`from proposals.models import Proposal`).
 """
 
 from .amendments import Amendment, AmendmentState, AmendmentSupport
-from .policies import BallotKind, Majority, Policy, Topic
+from .policies import BallotKind, Majority, Policy, PolicySource, Topic
 from .proposals import (
     EDITABLE_STATES,
     OPEN_STATES,
@@ -21,6 +21,7 @@ from .proposals import (
     Cause,
     Proposal,
     ProposalAuthor,
+    ProposalKind,
     ProposalQuerySet,
     Revision,
     State,
@@ -40,6 +41,8 @@ __all__ = [
     "Cause",
     "Majority",
     "Policy",
+    "PolicySource",
+    "ProposalKind",
     "Proposal",
     "ProposalAuthor",
     "ProposalQuerySet",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,18 +39,63 @@ class BallotKind(models.TextChoices):
     OPEN = "open", _("Open ballot")
 
 
-class Policy(models.Model):
-    """The rules a unit's proposals follow. A unit without its own policy uses its
-    nearest ancestor's; the default policy (`is_default`) applies when none has one."""
+class PolicySource(models.TextChoices):
+    DEFAULT = "default", _("Default rules")
+    BOOTSTRAP = "bootstrap", _("First rules, set by administrators")
+    EMERGENCY = "emergency", _("Emergency change by administrators")
+    RULES_VOTE = "rules_vote", _("Adopted by a member vote")
 
-    unit = models.OneToOneField(
+
+class Policy(models.Model):
+    """One version of the rules a unit's proposals follow (docs/flat.md). Versions are
+    never edited: a change is a new row with a higher `version`, effective from its
+    `effective_from`; a proposal keeps the version it was published under. A unit
+    without its own versions uses its nearest ancestor's; the default policy
+    (`is_default`) applies when none has one. An administrators' emergency version
+    stops applying at `lapses_at` unless a rule proposal confirmed it."""
+
+    unit = models.ForeignKey(
         "members.Unit",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="policy",
+        related_name="policies",
     )
     is_default = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    effective_from = models.DateTimeField(_("in force from"), default=timezone.now)
+    source = models.CharField(
+        _("decided by"),
+        max_length=12,
+        choices=PolicySource.choices,
+        default=PolicySource.BOOTSTRAP,
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(default=dict, blank=True)  # field → [before, after]
+    adopted_by = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adopted_policies",
+    )
+    vote_result = models.JSONField(default=dict, blank=True)
+    lapses_at = models.DateTimeField(_("lapses at"), null=True, blank=True)
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confirmed_policies",
+    )
+    rules_majority = models.CharField(
+        _("majority a rule proposal needs"),
+        max_length=16,
+        choices=Majority.choices,
+        default=Majority.TWO_THIRDS,
+    )
     admission_quorum = models.DecimalField(
         _("admission quorum (share of eligible members)"),
         max_digits=5,
@@ -130,6 +176,9 @@ class Policy(models.Model):
                 condition=Q(is_default=True),
                 name="one_default_policy",
             ),
+            models.UniqueConstraint(
+                fields=["unit", "version"], name="one_policy_version_number"
+            ),
             models.CheckConstraint(
                 condition=Q(is_default=True) | Q(unit__isnull=False),
                 name="policy_has_unit_or_is_default",
@@ -144,11 +193,31 @@ class Policy(models.Model):
             ),
         ]
 
+        indexes = [
+            models.Index(
+                fields=["unit", "-effective_from", "-version"],
+                name="policy_unit_current",
+            )
+        ]
+
     def __str__(self) -> str:
         return (
             str(_("Default policy"))
             if self.is_default
-            else f"{_('Policy')}: {self.unit}"
+            else f"{_('Policy')}: {self.unit} v{self.version}"
+        )
+
+    def in_force(self, at) -> bool:
+        """Whether this version applies at `at` (not before it takes effect, not
+        after an unconfirmed emergency change lapsed)."""
+        if self.is_default:
+            return True
+        if self.effective_from > at:
+            return False
+        return (
+            self.confirmed_at is not None
+            or self.lapses_at is None
+            or self.lapses_at > at
         )
 
     def needed(self, eligible: int, share: Decimal | None = None) -> int:

@@ -71,8 +71,24 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(Q(published_at__isnull=False) | Q(pk__in=draft_ids))
 
 
+class ProposalKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Proposal")
+    RULES = "rules", _("Rule proposal")
+
+
 class Proposal(models.Model):
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=ProposalKind.choices,
+        default=ProposalKind.ORDINARY,
+    )
+    # a rule proposal's clauses, structured: [{"field", "value"}] (docs/flat.md)
+    rule_changes = models.JSONField(default=list, blank=True)
+    rules_effective_from = models.DateTimeField(
+        _("new rules take effect"), null=True, blank=True
+    )
     body = models.TextField(_("rationale"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     clauses = models.JSONField(_("decision clauses"), default=list, blank=True)

@@ -39,7 +39,13 @@ from .authoring import (
     withdraw_proposal,
 )
 from .locks import lock_amendment, lock_proposal
-from .policies import POLICY_FIELDS, ensure_default_policy, set_unit_policy
+from .policies import (
+    POLICY_FIELDS,
+    adopt_rule_proposal,
+    ensure_default_policy,
+    record_lapsed_policies,
+    set_unit_policy,
+)
 from .schedule import advance_due_proposals, record_vote_outcome
 from .support import support_proposal, withdraw_support
 
@@ -58,7 +64,9 @@ __all__ = [
     "create_amendment",
     "create_proposal",
     "decline_coauthorship",
+    "adopt_rule_proposal",
     "ensure_default_policy",
+    "record_lapsed_policies",
     "lock_amendment",
     "lock_proposal",
     "publish_proposal",

@@ -25,6 +25,7 @@ from ..models import (
     AmendmentState,
     AmendmentSupport,
     Proposal,
+    ProposalKind,
 )
 from ..search import refresh_search_vector
 from ..selectors import policy_for_unit
@@ -85,6 +86,13 @@ def create_amendment(
         )
     if target not in Amendment.Target.values:
         raise ValidationError({"target": [_("Unknown target.")]})
+    if target == Amendment.Target.CLAUSE and proposal.kind == ProposalKind.RULES:
+        raise Conflict(
+            _(
+                "The clauses of a rule proposal are rule changes: write another rule "
+                "proposal to suggest a different value (docs/flat.md)."
+            )
+        )
     original = (original or "").strip()
     replacement = (replacement or "").strip()
     rationale = (rationale or "").strip()

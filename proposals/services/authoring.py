@@ -3,7 +3,7 @@ revision), co-authors accept or decline, withdraw."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +18,16 @@ from deliberation.members.models import Member, Unit
 from deliberation.members.selectors import subtree_member_count
 
 from .. import permissions
-from ..models import EDITABLE_STATES, Cause, Proposal, ProposalAuthor, State, Topic
+from ..models import (
+    EDITABLE_STATES,
+    Cause,
+    Proposal,
+    ProposalAuthor,
+    ProposalKind,
+    State,
+    Topic,
+)
+from ..rules import clause_text, clean_rule_changes
 from ..search import refresh_search_vector
 from ..selectors import policy_for_unit
 from ._common import (
@@ -46,9 +55,26 @@ def create_proposal(
     coauthors: list[Member] | None = None,
     publish: bool = False,
     alternative_to: Proposal | None = None,
+    kind: str = ProposalKind.ORDINARY,
+    rule_changes: list[dict] | None = None,
+    rules_effective_from: datetime | None = None,
 ) -> Proposal:
     """A new draft (or published at once with `publish=True`). With `alternative_to`
-    it competes with that proposal and joins it in discussion when published."""
+    it competes with that proposal and joins it in discussion when published. A rule
+    proposal (`kind="rules"`) has structured clauses, `rule_changes`
+    (docs/flat.md); its clause texts are written from them."""
+    if kind == ProposalKind.RULES:
+        rule_changes = clean_rule_changes(rule_changes)
+        clauses = [clause_text(change) for change in rule_changes]
+        if alternative_to is not None:
+            raise ValidationError(
+                {"kind": [_("A rule proposal cannot be an alternative.")]}
+            )
+    elif kind != ProposalKind.ORDINARY:
+        raise ValidationError({"kind": [_("Unknown kind of proposal.")]})
+    else:
+        rule_changes = []
+        rules_effective_from = None
     title, body, clauses = clean_text(title=title, body=body, clauses=clauses)
     if alternative_to is not None:
         alternative_to = alternative_to.alternative_to or alternative_to
@@ -91,6 +117,9 @@ def create_proposal(
         thread=thread,
         created_by=actor,
         alternative_to=alternative_to,
+        kind=kind,
+        rule_changes=rule_changes,
+        rules_effective_from=rules_effective_from,
     )
     if topics:
         proposal.topics.set(topics)
@@ -187,6 +216,21 @@ def update_proposal(
         raise Conflict(
             _("This proposal is %(state)s and can no longer be edited.")
             % {"state": proposal.get_state_display().lower()}
+        )
+    if (
+        clauses is not None
+        and proposal.kind == ProposalKind.RULES
+        and list(clauses) != list(proposal.clauses)
+    ):
+        raise ValidationError(
+            {
+                "clauses": [
+                    _(
+                        "The clauses of a rule proposal are its rule changes; "
+                        "they are written from them and cannot be edited as text."
+                    )
+                ]
+            }
         )
     new_title, new_body, new_clauses = clean_text(
         title=proposal.title if title is None else title,

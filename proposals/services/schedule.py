@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from deliberation.errors import Conflict
 from deliberation.members.models import Member
 
-from ..models import Amendment, AmendmentState, Cause, Proposal, State
+from ..models import Amendment, AmendmentState, Cause, Proposal, ProposalKind, State
 from ..selectors import policy_for_unit
 from ._common import _transition
 from .locks import lock_proposal
+from .policies import adopt_rule_proposal
 
 logger = logging.getLogger(__name__)
 
@@ -96,19 +97,24 @@ def record_vote_outcome(
     adopted: bool,
     at: datetime | None = None,
     actor: Member | None = None,
+    adopted_clauses: list[int] | None = None,
 ) -> Proposal:
     """voting → adopted | rejected. Called by the voting area when it has the result;
-    the schedule never ends a vote by itself."""
+    the schedule never ends a vote by itself. An adopted rule proposal's adopted
+    clauses (`adopted_clauses`, 1-based; None: all) become a new policy version."""
     proposal = lock_proposal(proposal)
     if proposal.state != State.VOTING:
         raise Conflict(_("Only a proposal being voted on can get a result."))
+    at = at or timezone.now()
     _transition(
         proposal,
         State.ADOPTED if adopted else State.REJECTED,
-        at=at or timezone.now(),
+        at=at,
         cause=Cause.RESULT,
         actor=actor,
     )
+    if adopted and proposal.kind == ProposalKind.RULES:
+        adopt_rule_proposal(proposal=proposal, adopted_clauses=adopted_clauses, at=at)
     return proposal
 
 

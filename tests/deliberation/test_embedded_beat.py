@@ -50,6 +50,7 @@ def test_an_entry_waits_for_its_interval(db):
         "congress-sweep": 1000.0,
         "voting-remind-closing": 1000.0,
         "notifications-digest": 1000.0,
+        "proposals-record-lapsed-rules": 1000.0,
     }
     assert embedded_beat.run_due(last_run, now=1029.0) == []
     assert sorted(embedded_beat.run_due(last_run, now=1031.0)) == [
@@ -66,6 +67,7 @@ def test_an_entry_waits_for_its_interval(db):
     hourly = embedded_beat.run_due(last_run, now=4601.0)
     assert "delegations-remind-expiring" in hourly
     assert "members-prune-personal-data" in hourly
+    assert "proposals-record-lapsed-rules" in hourly
 
 
 def test_one_off_tasks_run_when_due_and_only_where_the_beat_runs(monkeypatch, db):
