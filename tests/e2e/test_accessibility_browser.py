@@ -14,6 +14,8 @@ PAGES = [
     "/",
     "/units/",
     "/audit/",
+    "/audit/?action=proposal.state_changed",
+    "/moderation/",
     "/accounts/login/",
     "/accounts/password-reset/",
     "/proposals/",
