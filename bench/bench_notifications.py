@@ -263,6 +263,76 @@ def bench_digest(report, n: int, smtp) -> None:
     )
 
 
+def bench_badge(report, branch, env: dict, tmp: Path, rounds: int) -> None:
+    """Commit of a reply → `notification.created` on the recipient's open socket
+    (uvicorn, Redis pub/sub layer, the Celery workers in between)."""
+    import asyncio
+    import threading
+
+    import websockets
+    from django.db import transaction
+    from rest_framework.authtoken.models import Token
+
+    from deliberation.discussions.services import create_thread, post_comment
+    from deliberation.members.models import Member
+
+    recipient = Member.objects.create(username="badge", email="badge@example.org")
+    replier = Member.objects.create(username="replier", email="r@example.org")
+    for m in (recipient, replier):
+        m.memberships.create(unit=branch)
+    thread = create_thread(title="Märket", unit=branch, actor=recipient)
+    mine = post_comment(thread=thread, author=recipient, body="Svara mig")
+    token = Token.objects.create(user=recipient).key
+    server = harness.start_uvicorn(env, tmp / "uvicorn.log")
+    arrivals: list[float] = []
+    ready = threading.Event()
+
+    async def listen() -> None:
+        url = f"{server.ws}/ws/notifications/?token={token}"
+        async with websockets.connect(url, ping_interval=None) as ws:
+            ready.set()
+            async for raw in ws:
+                if '"notification.created"' in raw:
+                    arrivals.append(time.perf_counter())
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(
+        target=loop.run_until_complete, args=(listen(),), daemon=True
+    ).start()
+    ready.wait(30)
+    latencies: list[float] = []
+    try:
+        for i in range(rounds + 1):
+            committed: dict[str, float] = {}
+            with transaction.atomic():
+                post_comment(
+                    thread=thread,
+                    author=replier,
+                    body=f"Svar {i}",
+                    parent=mine,
+                    enforce_rate=False,
+                )
+                transaction.on_commit(
+                    lambda c=committed: c.setdefault("t", time.perf_counter())
+                )
+            got = wait_for(lambda n=i: len(arrivals) > n, 10)
+            if i:  # the first round warms up
+                latencies.append(
+                    (arrivals[i] - committed["t"]) * 1000 if got else float("inf")
+                )
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    p50 = harness.percentile(latencies, 50)
+    p99 = harness.percentile(latencies, 99)
+    print(
+        f"  live badge over {len(latencies)} replies: "
+        f"p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+    )
+    report.add("live badge: commit → socket, p50", f"{p50:.0f} ms", p50, 500)
+    report.add("live badge: commit → socket, p99", f"{p99:.0f} ms", p99, 2000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -271,6 +341,7 @@ def main() -> None:
         default=int(os.environ.get("BENCH_FOLLOWERS", "100000")),
     )
     parser.add_argument("--no-digest", action="store_true")
+    parser.add_argument("--badge-rounds", type=int, default=50)
     args = parser.parse_args()
     n = args.followers
     import tempfile
@@ -309,6 +380,7 @@ def main() -> None:
         copy_s = copy_baseline(n)
         workers = start_workers(env, tmp, queue)
         report = harness.Report("bench_notifications")
+        bench_badge(report, branch, env, tmp, args.badge_rounds)
         bench_fanout(report, branch, author, n, copy_s)
         bench_email(report, other, author, smtp)
         if not args.no_digest:
