@@ -121,7 +121,8 @@ def _delegates(congress, admin, units) -> list:
 def _vote_through(title, clauses, body, lean, national) -> None:
     """Support to the quorum, the schedule to the vote, ballots, the close: the
     congress hook forwards it when the members adopt it."""
-    from voting.demo import _cast, _close_now
+    from voting.closing import close_due_polls
+    from voting.demo import _cast
     from voting.models import Poll
 
     if Proposal.objects.filter(title=title).exists():
@@ -150,16 +151,16 @@ def _vote_through(title, clauses, body, lean, national) -> None:
         if m.pk != author.pk and proposal.state == State.GATHERING_SUPPORT:
             proposal_services.support_proposal(proposal=proposal, member=m)
             proposal.refresh_from_db()
-    for _ in range(2):
-        Proposal.objects.filter(pk=proposal.pk).update(
-            phase_ends=timezone.now() - timedelta(minutes=1)
-        )
+    for _ in range(2):  # each step dated now, so the phases stay in order
+        Proposal.objects.filter(pk=proposal.pk).update(phase_ends=timezone.now())
         proposal_services.advance_due_proposals()
     poll = Poll.objects.filter(proposals=proposal).first()
     if poll is None:
         return
     _cast(poll, turnout=0.3, lean=lean)
-    _close_now(poll)
+    closes = timezone.now()
+    Poll.objects.filter(pk=poll.pk).update(closes=closes)
+    close_due_polls(now=closes)
 
 
 def _roll_call(congress, items, delegates) -> None:
