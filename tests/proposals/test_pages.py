@@ -323,6 +323,7 @@ def test_policy_page_admin_changes_with_reason(tree, admin_member, member):
         "turnout_quorum": "0",
         "ballot": "open",
         "amendment_quorum": "0.05",
+        "delegation_days": 365,
         "reason": "Beslutat på årsmötet",
     }
     assert admin.post(url, {**form, "admission_quorum": "3"}).status_code == 400
