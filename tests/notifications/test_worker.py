@@ -113,7 +113,7 @@ def test_worker_killed_mid_batch_and_tasks_delivered_twice(tmp_path, settings):
         )
         event = NotificationEvent.objects.get(kind="proposal_new")
         # kill the worker in the middle of the e-mails, without warning
-        wait(lambda: len(smtp.messages) >= 150, 120, "the first e-mails")
+        wait(lambda: len(smtp.messages) >= 150, 300, "the first e-mails")
         os.killpg(first.proc.pid, signal.SIGKILL)
         first.proc.wait(10)
         sent_at_kill = len(smtp.messages)
@@ -124,7 +124,7 @@ def test_worker_killed_mid_batch_and_tasks_delivered_twice(tmp_path, settings):
                 "notifications.deliver_chunk", args=[event.pk, ids[:100]], queue=queue
             )
         second = worker(tmp_path, smtp, queue, 2)
-        wait(lambda: len(smtp.messages) >= FOLLOWERS, 180, "every e-mail")
+        wait(lambda: len(smtp.messages) >= FOLLOWERS, 400, "every e-mail")
         time.sleep(8)  # anything redelivered late would arrive now
         assert Notification.objects.filter(event=event).count() == FOLLOWERS
         per_recipient = Counter(m["X-Rcpt-To"] for m in smtp.messages)
