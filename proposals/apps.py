@@ -24,9 +24,10 @@ class ProposalsConfig(AppConfig):
         from deliberation.notifications.models import FollowTarget
         from deliberation.notifications.targets import register_follow_target
 
-        from . import audit, permissions
+        from . import audit, climb_notices, permissions
 
         audit.register()
+        climb_notices.register()
 
         register_subject_rule(
             ThreadKind.PROPOSAL,

@@ -91,6 +91,20 @@ def register() -> None:
         values=_state_values,
     )
     register_action(
+        "proposal.climbed",
+        label=gettext_lazy("Climb"),
+        message=gettext_lazy(
+            "%(proposal)s climbed from %(from)s to %(to)s, supported by members of "
+            "%(units)s units"
+        ),
+        values=lambda e: {
+            "proposal": Ref("proposal", e.target_id),
+            "from": e.data.get("from_name", ""),
+            "to": e.data.get("to_name", ""),
+            "units": e.data.get("units", ""),
+        },
+    )
+    register_action(
         "policy.updated",
         label=gettext_lazy("Policy changed"),
         message=gettext_lazy("Changed the proposal policy of %(unit)s: %(changes)s"),

@@ -8,7 +8,11 @@ from django.db.models import Q
 
 from deliberation.discussions.models import Thread
 from deliberation.members.models import Role, Unit
-from deliberation.members.permissions import has_role, is_member_of
+from deliberation.members.permissions import (
+    has_role,
+    is_member_of,
+    scope_unit_ids_of,
+)
 from deliberation.members.viewer import Viewer, signed_in
 
 from .models import Proposal, ProposalAuthor
@@ -92,8 +96,27 @@ def can_propose_in(member: Viewer | None, unit: Unit) -> bool:
     return is_member_of(member, unit)
 
 
-def can_support(member: Viewer | None, proposal: Proposal) -> bool:
+def can_take_part(member: Viewer | None, proposal: Proposal) -> bool:
+    """Amendments and alternatives: members of the proposal's unit (or below it)."""
     return is_member_of(member, proposal.unit)
+
+
+def can_support(member: Viewer | None, proposal: Proposal) -> bool:
+    """Members of the proposal's unit (or below it), and of its sibling units — the
+    parent's subtree — who say "we want this here as well" (docs/flat.md)."""
+    if is_member_of(member, proposal.unit):
+        return True
+    ids = proposal.unit.ancestor_ids
+    return len(ids) >= 2 and ids[-2] in scope_unit_ids_of(member)
+
+
+def reach_unit_name(proposal: Proposal) -> str:
+    """The unit whose members (and those of units below it) may support."""
+    unit = proposal.unit
+    if unit.parent_id is None:
+        return unit.name
+    parent = Unit.objects.filter(pk=unit.parent_id).only("name").first()
+    return parent.name if parent else unit.name
 
 
 def can_edit_policy(member: Viewer | None, unit: Unit) -> bool:

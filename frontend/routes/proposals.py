@@ -5,6 +5,7 @@ from frontend.views import (
     policies,
     proposal_actions,
     proposal_feed,
+    proposal_spread,
     rule_proposals,
 )
 from frontend.views import proposals as views
@@ -42,6 +43,11 @@ urlpatterns = [
         "proposals/<id:pk>/revisions/",
         views.proposal_revisions,
         name="proposal_revisions",
+    ),
+    path(
+        "proposals/<id:pk>/spread/",
+        proposal_spread.proposal_spread_page,
+        name="proposal_spread",
     ),
     path("proposals/<id:pk>/diff/", views.proposal_diff, name="proposal_diff"),
     path(

@@ -229,11 +229,11 @@ def proposal_detail(request, pk: int):
             "amendment_form": AmendmentForm(),
             "can_amend": (
                 proposal.state in {State.GATHERING_SUPPORT, State.DISCUSSION}
-                and permissions.can_support(user, proposal)
+                and permissions.can_take_part(user, proposal)
             ),
             "can_write_alternative": (
                 proposal.state == State.DISCUSSION
-                and permissions.can_support(user, proposal)
+                and permissions.can_take_part(user, proposal)
             ),
             "group": _alternative_group(proposal),
             "chart": support_chart(proposal),
@@ -311,6 +311,6 @@ def amendment_detail(request, pk: int, amendment_id: int):
                 word_diff(amendment.original, amendment.replacement)
             ),
             "is_author": permissions.is_author(request.user, proposal),
-            "can_support": permissions.can_support(request.user, proposal),
+            "can_support": permissions.can_take_part(request.user, proposal),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import amendments, views
+from . import amendments, spread, views
 
 urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="api-topics"),
@@ -28,6 +28,11 @@ urlpatterns = [
         "proposals/<id:pk>/support/",
         views.SupportView.as_view(),
         name="api-proposal-support",
+    ),
+    path(
+        "proposals/<id:pk>/spread/",
+        spread.SpreadView.as_view(),
+        name="api-proposal-spread",
     ),
     path(
         "proposals/<id:pk>/revisions/",

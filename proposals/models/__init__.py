@@ -12,8 +12,10 @@ Import from here (`from proposals.models import Proposal`).
 """
 
 from .amendments import Amendment, AmendmentState, AmendmentSupport
+from .climbs import Climb
 from .policies import BallotKind, Majority, Policy, PolicySource, Topic
 from .proposals import (
+    CLIMBING_STATES,
     EDITABLE_STATES,
     OPEN_STATES,
     SCHEDULED_STATES,
@@ -30,6 +32,8 @@ from .proposals import (
 )
 
 __all__ = [
+    "CLIMBING_STATES",
+    "Climb",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "SCHEDULED_STATES",

@@ -158,6 +158,11 @@ class Policy(models.Model):
         default=Decimal("0.0500"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
+    climb_units = models.PositiveSmallIntegerField(
+        _("sibling units whose members must support a proposal for it to climb here"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
     updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

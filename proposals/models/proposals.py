@@ -42,6 +42,10 @@ EDITABLE_STATES = {State.DRAFT, State.GATHERING_SUPPORT, State.DISCUSSION}
 SUPPORTABLE_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION}
 
 
+# A proposal climbs to the parent unit while it still takes support (docs/flat.md).
+CLIMBING_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION}
+
+
 SCHEDULED_STATES = {State.GATHERING_SUPPORT, State.DISCUSSION, State.FROZEN}
 
 
@@ -273,6 +277,15 @@ class Support(models.Model):
         on_delete=models.CASCADE,
         related_name="proposal_supports",
     )
+    # Where the supporter came from when they supported (their deepest unit inside
+    # the proposal's reach then): the spread view and the climb rule count by it.
+    unit = models.ForeignKey(
+        "members.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -292,6 +305,7 @@ class Cause(models.TextChoices):
     SCHEDULE = "schedule", _("on schedule")
     ALTERNATIVE = "alternative", _("joined as an alternative")
     RESULT = "result", _("vote result")
+    CLIMBED = "climbed", _("climbed to a higher unit")
 
 
 class StateChange(models.Model):

@@ -79,7 +79,7 @@ def create_amendment(
                 "or is in discussion."
             )
         )
-    if not permissions.can_support(actor, proposal):
+    if not permissions.can_take_part(actor, proposal):
         raise NotAllowed(
             _("Only members of %(unit)s can suggest amendments here.")
             % {"unit": proposal.unit.name}
@@ -153,7 +153,7 @@ def support_amendment(*, amendment: Amendment | int, member: Member) -> Amendmen
         or proposal.state not in SUPPORTABLE_STATES
     ):
         raise Conflict(_("This amendment no longer takes support."), code="closed")
-    if not permissions.can_support(member, proposal):
+    if not permissions.can_take_part(member, proposal):
         raise NotAllowed(
             _("Only members of %(unit)s can support this amendment.")
             % {"unit": proposal.unit.name}

@@ -5,13 +5,20 @@ amendment starts here (as Saleor keeps `lock_objects.py`)."""
 
 from __future__ import annotations
 
+from deliberation.members.models import Unit
+
 from ..models import Amendment, Proposal
 
 
 def lock_proposal(proposal: Proposal | int) -> Proposal:
-    """The proposal row, locked for this transaction (with its unit)."""
+    """The proposal row, locked for this transaction (with its unit). The unit is
+    read after the lock, not joined into it: a climb changes `unit` while others
+    wait, and PostgreSQL re-checks a joined lock against the updated row — the
+    waiters would find no proposal at all (and the unit row was locked too)."""
     pk = proposal if isinstance(proposal, int) else proposal.pk
-    return Proposal.objects.select_for_update().select_related("unit").get(pk=pk)
+    locked = Proposal.objects.select_for_update().get(pk=pk)
+    locked.unit = Unit.objects.get(pk=locked.unit_id)
+    return locked
 
 
 def lock_amendment(amendment: Amendment | int) -> tuple[Proposal, Amendment]:

@@ -15,6 +15,7 @@ from .. import hooks, permissions
 from ..models import SUPPORTABLE_STATES, Cause, Proposal, State, Support
 from ..selectors import policy_for_unit
 from ._common import _transition, count_support, record_proposal_event, uncount_support
+from .climbing import climb_if_due, supporter_unit_id
 from .locks import lock_proposal
 
 
@@ -30,9 +31,10 @@ def _support_payload(proposal: Proposal) -> dict:
 
 @transaction.atomic
 def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
-    """Add the member's support. Reaching the quorum moves the proposal to discussion
-    at once — exactly once, because the proposal row is locked while counting and
-    the database refuses a second support (one_support_per_member)."""
+    """Add the member's support. Enough spread climbs the proposal to its parent
+    unit (`climbing.py`); reaching the quorum moves it to discussion at once —
+    exactly once, because the proposal row is locked while counting and the
+    database refuses a second support (one_support_per_member)."""
     proposal = lock_proposal(proposal)
     if proposal.state == State.DRAFT:
         raise Conflict(
@@ -50,13 +52,18 @@ def support_proposal(*, proposal: Proposal | int, member: Member) -> Proposal:
                 "Only members of %(unit)s (or of units below it) can support "
                 "this proposal."
             )
-            % {"unit": proposal.unit.name}
+            % {"unit": permissions.reach_unit_name(proposal)}
         )
     count_support(
         row=proposal,
-        support=Support(proposal=proposal, member=member),
+        support=Support(
+            proposal=proposal,
+            member=member,
+            unit_id=supporter_unit_id(member, proposal),
+        ),
         already=_("You already support this proposal."),
     )
+    climb_if_due(proposal, at=timezone.now())
     if (
         proposal.state == State.GATHERING_SUPPORT
         and proposal.support_count >= proposal.support_needed

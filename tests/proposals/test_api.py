@@ -8,7 +8,7 @@ from deliberation.audit.models import AuditEntry
 from deliberation.discussions.models import Thread, ThreadEvent
 from proposals.models import Proposal, State, StateChange, Support
 from tests.conftest import client_for
-from tests.factories import MemberFactory, give_role
+from tests.factories import MemberFactory, give_role, make_tree
 from tests.proposals.conftest import move_past_deadline
 
 pytestmark = pytest.mark.django_db
@@ -186,9 +186,10 @@ def test_others_drafts_are_invisible(make_proposal, other_member):
     assert client.get("/api/v1/proposals/").json()["count"] == 0
 
 
-def test_supporting_outside_your_units_is_403(make_proposal, outsider):
+def test_supporting_outside_your_units_is_403(make_proposal):
     p = make_proposal()
-    resp = client_for(outsider).post(f"/api/v1/proposals/{p.pk}/support/")
+    elsewhere = MemberFactory(units=[make_tree()["branch"]])  # another municipality
+    resp = client_for(elsewhere).post(f"/api/v1/proposals/{p.pk}/support/")
     assert resp.status_code == 403
     assert "Only members of" in resp.json()["detail"]
     assert not Support.objects.exists()
@@ -622,6 +623,8 @@ def test_policy_inherits_and_admin_edit_is_audited(api_for, tree, admin_member, 
         ("member", "frozen", 409),
         ("member", "voting", 409),
         ("member", "expired", 409),
+        ("sibling", "gathering_support", 201),  # "we want this here as well"
+        ("sibling", "discussion", 201),
         ("outsider", "gathering_support", 403),
         ("outsider", "discussion", 403),
         ("facilitator_elsewhere", "gathering_support", 403),
@@ -632,11 +635,11 @@ def test_support_permission_by_role_and_state(
 ):
     p = make_proposal()
     Proposal.objects.filter(pk=p.pk).update(state=state)
-    actor = MemberFactory(
-        units=[tree["branch"] if role == "member" else tree["branch2"]]
-    )
+    elsewhere = make_tree()["branch"]  # another municipality
+    home = {"member": tree["branch"], "sibling": tree["branch2"]}
+    actor = MemberFactory(units=[home.get(role, elsewhere)])
     if role == "facilitator_elsewhere":
-        give_role(actor, tree["branch2"], "facilitator")
+        give_role(actor, elsewhere, "facilitator")
     resp = client_for(actor).post(f"/api/v1/proposals/{p.pk}/support/")
     assert resp.status_code == status, resp.json()
     assert Support.objects.count() == (1 if status == 201 else 0)

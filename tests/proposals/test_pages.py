@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from proposals.models import Amendment, Proposal, State, Support
+from tests.factories import MemberFactory, make_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +100,9 @@ def test_support_form_without_js(make_proposal, other_member, supporters):
     assert Support.objects.count() == 1
 
 
-def test_outsider_sees_reason_and_no_support_button(make_proposal, outsider):
+def test_outsider_sees_reason_and_no_support_button(make_proposal):
     p = make_proposal()
-    client = web_for(outsider)
+    client = web_for(MemberFactory(units=[make_tree()["branch"]]))
     html = client.get(f"/proposals/{p.pk}/").content.decode()
     assert "Support this proposal" not in html
     resp = client.post(f"/proposals/{p.pk}/act/", {"action": "support"}, follow=True)

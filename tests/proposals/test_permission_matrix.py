@@ -21,7 +21,7 @@ from deliberation.asgi import application
 from proposals import services
 from proposals.models import Proposal
 from tests.conftest import client_for
-from tests.factories import MemberFactory, give_role
+from tests.factories import MemberFactory, give_role, make_tree
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,13 +95,16 @@ def test_the_doc_has_every_cell():
 
 def make_people(tree) -> dict:
     branch = tree["branch"]
+    # elsewhere: another municipality (members of sibling branches may support,
+    # docs/flat.md; tests/proposals/test_climb.py)
+    elsewhere = make_tree()["branch"]
     people = {
         "author": MemberFactory(units=[branch]),
         "co-author (invited)": MemberFactory(units=[branch]),
         "co-author (accepted)": MemberFactory(units=[branch]),
         "member of the unit": MemberFactory(units=[branch]),
-        "member elsewhere": MemberFactory(units=[tree["branch2"]]),
-        "moderator": MemberFactory(units=[tree["branch2"]]),
+        "member elsewhere": MemberFactory(units=[elsewhere]),
+        "moderator": MemberFactory(units=[elsewhere]),
     }
     give_role(people["moderator"], tree["district"], "moderator")
     for member in people.values():
