@@ -1,36 +1,15 @@
 """How a climb is told to the proposal's followers (deliberation/notifications,
 docs/notifications.md): `proposal_climbed`, raised in `services/climbing.py` inside
-the support's transaction. Who may read it is the proposal's own read rule."""
+the support's transaction. Who may read it is the proposal's own read rule
+(`notifying.py`)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deliberation.notifications.kinds import (
-    Rendered,
-    register_kind,
-    register_read_rule,
-)
-
-from . import permissions
-from .models import Proposal, ProposalAuthor
-
-
-def proposal_readers(proposal: Proposal, ids: Iterable[int]) -> set[int]:
-    """`can_read_proposal` for many members: every member once it is published,
-    else its authors and invitees."""
-    wanted = set(ids)
-    if proposal.is_published:
-        return wanted
-    return wanted & set(
-        ProposalAuthor.objects.filter(proposal=proposal).values_list(
-            "member_id", flat=True
-        )
-    )
+from deliberation.notifications.kinds import Rendered, register_kind
 
 
 def render_climbed(event, viewer) -> Rendered:
@@ -55,11 +34,6 @@ def _group(event) -> tuple[str, str]:
 
 
 def register() -> None:
-    register_read_rule(
-        "proposals.proposal",
-        can_read=permissions.can_read_proposal,
-        readers=proposal_readers,
-    )
     register_kind(
         "proposal_climbed",
         label=gettext_lazy("A proposal you follow climbs to a higher unit"),
