@@ -385,3 +385,6 @@ def _seed_proposal_threads(people) -> int:
             )
             made += 1
     return made
+
+
+from . import demo_climb  # noqa: E402, F401  (its own seeder: a proposal that climbed)

@@ -60,6 +60,15 @@ def units_with_support(proposal: Proposal, parent: Unit) -> int:
     return Unit.objects.filter(parent=parent).filter(Exists(supported)).count()
 
 
+def required_units(policy: Policy, parent: Unit) -> int:
+    """The parent policy's `climb_units`, or all of the parent's child units when it
+    has fewer (a municipality of two branches needs both, not an impossible three)."""
+    if policy.climb_units <= 1:
+        return 1
+    children = Unit.objects.filter(parent=parent).count()
+    return max(1, min(policy.climb_units, children))
+
+
 def _parent(unit: Unit) -> Unit | None:
     return Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
 
@@ -74,10 +83,10 @@ def climb_if_due(proposal: Proposal, *, at: datetime) -> list[Climb]:
         if parent is None:
             break
         policy = policy_for_unit(parent)
-        if proposal.support_count < policy.climb_units:
-            break  # cannot come from enough units: no need to count
+        if not proposal.support_count:
+            break
         units = units_with_support(proposal, parent)
-        if units < policy.climb_units:
+        if units < required_units(policy, parent):
             break
         eligible = subtree_member_count(parent)
         needed = policy.needed(eligible)

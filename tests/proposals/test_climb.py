@@ -165,6 +165,22 @@ def test_the_parents_policy_sets_how_many_units(make_proposal, town):
     assert p.unit_id == town["municipality"].pk
 
 
+def test_a_parent_with_fewer_units_than_the_policy_needs_them_all(
+    make_proposal, tree
+):
+    """The default policy asks for 3 units; a municipality of 2 branches needs
+    both, not an impossible three."""
+    a, b = tree["branch"], tree["branch2"]
+    p = make_proposal(unit=a)
+    MemberFactory(units=[a])  # the town: 2 + the author, needs 1 (10 %)
+    _support(p, MemberFactory(units=[a]))
+    p.refresh_from_db()
+    assert p.unit_id == a.pk  # one branch of two
+    _support(p, MemberFactory(units=[b]))
+    p.refresh_from_db()
+    assert p.unit_id == tree["municipality"].pk
+
+
 def test_a_withdrawn_support_before_the_climb_stops_it(make_proposal, town):
     a, b, c = town["units"]
     people = town["people"]

@@ -52,3 +52,23 @@ def test_seed_demo_dates_every_proposals_phases_in_order():
         assert started <= poll.closes, poll.title
         if poll.proposal.closed_at:
             assert poll.proposal.closed_at >= started, poll.title
+
+
+def test_seed_demo_has_a_branch_proposal_that_climbed_to_its_municipality():
+    from proposals.demo_climb import TITLE
+    from proposals.models import Climb, Support
+
+    call_command("seed_demo", stdout=StringIO())
+    p = Proposal.objects.select_related("unit").get(title=TITLE)
+    climb = Climb.objects.select_related("from_unit", "to_unit").get(proposal=p)
+    assert climb.from_unit.code == "kungsholmen"
+    assert climb.to_unit.code == "stockholm-kommun"
+    assert p.unit.code == "stockholm-kommun"
+    units = set(
+        Support.objects.filter(proposal=p).values_list("unit__code", flat=True)
+    )
+    assert units == {"kungsholmen", "sodermalm"}  # real supports from both branches
+    assert p.published_at < climb.at <= p.phase_ends
+    call_command("seed_demo", stdout=StringIO())  # idempotent
+    assert Proposal.objects.filter(title=TITLE).count() == 1
+    assert Climb.objects.filter(proposal=p).count() == 1
