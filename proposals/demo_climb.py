@@ -82,7 +82,7 @@ def _spread_over_days(proposal: Proposal, climb: Climb | None, *, days: int) -> 
     the one before, and whatever a support set off (the discussion, the climb, their
     audit entries) with the support that set it off."""
     proposal = Proposal.objects.get(pk=proposal.pk)
-    published = proposal.published_at - timedelta(days=days)
+    published = (proposal.published_at or proposal.created) - timedelta(days=days)
     supports = list(Support.objects.filter(proposal=proposal).order_by("created", "id"))
     step = timedelta(days=days - 1) / max(1, len(supports))
     moved = [(s.created, published + step * (i + 1)) for i, s in enumerate(supports)]

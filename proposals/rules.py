@@ -31,6 +31,7 @@ RULE_FIELDS = [
     "delegation_days",
     "amendment_quorum",
     "rules_majority",
+    "climb_units",  # docs/flat.md, "Ideas climb"
 ]
 SHARE_FIELDS = {"admission_quorum", "turnout_quorum", "amendment_quorum"}
 DAY_FIELDS = {

@@ -31,7 +31,21 @@ def town(tree):
     units = [tree["branch"], tree["branch2"], branch3]
     people = {u.pk: [MemberFactory(units=[u]) for _ in range(10)] for u in units}
     Policy.objects.create(unit=m, admission_quorum="0.1", climb_units=3)
+    _neighbours(tree)
     return {"units": units, "people": people, "municipality": m}
+
+
+def _neighbours(tree):
+    """A second municipality in the district and a second district in the party, so
+    no level above has a single child unit (which would let a proposal carried by
+    one unit's members go straight on up)."""
+    create_unit(
+        name="Tomma kommunen",
+        code=f"{tree['district'].code}-tom",
+        kind=UnitKind.MUNICIPALITY,
+        parent=tree["district"],
+    )
+    make_tree()
 
 
 def _support(proposal, member):
@@ -165,12 +179,11 @@ def test_the_parents_policy_sets_how_many_units(make_proposal, town):
     assert p.unit_id == town["municipality"].pk
 
 
-def test_a_parent_with_fewer_units_than_the_policy_needs_them_all(
-    make_proposal, tree
-):
+def test_a_parent_with_fewer_units_than_the_policy_needs_them_all(make_proposal, tree):
     """The default policy asks for 3 units; a municipality of 2 branches needs
     both, not an impossible three."""
     a, b = tree["branch"], tree["branch2"]
+    _neighbours(tree)
     p = make_proposal(unit=a)
     MemberFactory(units=[a])  # the town: 2 + the author, needs 1 (10 %)
     _support(p, MemberFactory(units=[a]))

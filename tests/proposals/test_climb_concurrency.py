@@ -61,6 +61,12 @@ def _town(tree):
     # 61 members in the municipality, a quarter (16) and 3 branches to climb;
     # the branch itself needs 21 × 0.9 = 19 so it stays gathering until it climbs.
     Policy.objects.create(unit=m, admission_quorum="0.25", climb_units=3)
+    create_unit(  # the district has two municipalities: no straight climb on up
+        name="Tomma kommunen",
+        code=f"{tree['district'].code}-tom",
+        kind=UnitKind.MUNICIPALITY,
+        parent=tree["district"],
+    )
     Policy.objects.create(unit=tree["branch"], admission_quorum="0.9")
     return m, people
 

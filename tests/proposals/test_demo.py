@@ -64,9 +64,7 @@ def test_seed_demo_has_a_branch_proposal_that_climbed_to_its_municipality():
     assert climb.from_unit.code == "kungsholmen"
     assert climb.to_unit.code == "stockholm-kommun"
     assert p.unit.code == "stockholm-kommun"
-    units = set(
-        Support.objects.filter(proposal=p).values_list("unit__code", flat=True)
-    )
+    units = set(Support.objects.filter(proposal=p).values_list("unit__code", flat=True))
     assert units == {"kungsholmen", "sodermalm"}  # real supports from both branches
     assert p.published_at < climb.at <= p.phase_ends
     call_command("seed_demo", stdout=StringIO())  # idempotent

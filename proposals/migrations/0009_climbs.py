@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0004_personal_data'),
-        ('proposals', '0007_revision_note_code'),
+        ('proposals', '0008_policy_versions'),
     ]
 
     operations = [
