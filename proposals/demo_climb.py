@@ -38,7 +38,7 @@ def _members(unit: Unit, exclude: set[int]) -> list[Member]:
     return list(Member.objects.filter(pk__in=list(ids)).order_by("pk"))
 
 
-@register_seeder(order=22, name="proposals.demo.climb")
+@register_seeder(order=90, name="proposals.demo.climb")
 def seed(stdout=None) -> str:
     units = {
         u.code: u for u in Unit.objects.filter(code__in=["kungsholmen", "sodermalm"])
