@@ -50,6 +50,17 @@ class SMTPServer:
             time.sleep(0.05)
         return self.messages
 
+    def wait_for_recipient(self, address: str, timeout: float = 30.0) -> list[Message]:
+        """The messages to `address` once at least one arrived (others — a demo's
+        notifications, say — may arrive before it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.messages if m["X-Rcpt-To"] == address]
+            if found:
+                return found
+            time.sleep(0.05)
+        return []
+
     @staticmethod
     def body(msg: Message) -> str:
         if msg.is_multipart():

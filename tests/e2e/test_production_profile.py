@@ -177,7 +177,7 @@ def test_celery_worker_sends_invitations_over_smtp(production, tmp_path):
         encoding="utf-8",
     )
     manage("import_members", str(roll), env=production["env"])
-    messages = production["smtp"].wait_for(1, timeout=30)
+    messages = production["smtp"].wait_for_recipient("ida@example.org", timeout=60)
     worker_log = production["processes"][2].output()
     assert messages, f"no e-mail arrived; worker log:\n{worker_log}"
     assert messages[0]["X-Rcpt-To"] == "ida@example.org"
