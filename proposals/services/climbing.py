@@ -62,11 +62,14 @@ def units_with_support(proposal: Proposal, parent: Unit) -> int:
 
 def required_units(policy: Policy, parent: Unit) -> int:
     """The parent policy's `climb_units`, or all of the parent's child units when it
-    has fewer (a municipality of two branches needs both, not an impossible three)."""
+    has fewer (a municipality of two branches needs both, not an impossible three) —
+    but never fewer than two: a climb is an idea spreading beyond its own unit, so a
+    parent with a single child unit is not climbed into by that unit's members alone
+    (unless the parent's policy sets `climb_units` to 1)."""
     if policy.climb_units <= 1:
         return 1
     children = Unit.objects.filter(parent=parent).count()
-    return max(1, min(policy.climb_units, children))
+    return max(2, min(policy.climb_units, children))
 
 
 def _parent(unit: Unit) -> Unit | None:
