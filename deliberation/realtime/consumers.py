@@ -23,6 +23,11 @@ from deliberation.observability.metrics import websocket_closed, websocket_opene
 logger = logging.getLogger(__name__)
 
 
+def _socket_gone(exc: RuntimeError) -> bool:
+    text = str(exc)
+    return "after sending 'websocket.close'" in text or "already completed" in text
+
+
 class JsonFrameConsumer(AsyncJsonWebsocketConsumer):
     max_frame = 4096
     _counted = False
@@ -71,16 +76,35 @@ class JsonFrameConsumer(AsyncJsonWebsocketConsumer):
                 raise
             await self.disconnect(1006)
             raise StopConsumer from None
-        except Exception:
-            if message.get("type") == "websocket.receive":
-                logger.exception("websocket frame failed on %s", self.scope["path"])
-                await self.send_error(_("The server could not handle that message."))
-                return
-            if message.get("type") in ("websocket.connect", "websocket.disconnect"):
+        except RuntimeError as exc:
+            # The same, as uvicorn says it when the socket closed between a group
+            # event and our send: "Unexpected ASGI message … after sending
+            # 'websocket.close'". Any other RuntimeError is a failure (below).
+            gone = _socket_gone(exc)
+            if gone and message.get("type") not in (
+                "websocket.connect",
+                "websocket.disconnect",
+            ):
+                await self.disconnect(1006)
+                raise StopConsumer from None
+            if gone:
                 raise
-            logger.exception("websocket handler failed on %s", self.scope["path"])
-            try:
-                await self.disconnect(1011)
-            finally:
-                await self.close(code=1011)
-            raise StopConsumer from None
+            await self._failed(message)
+        except Exception:
+            await self._failed(message)
+
+    async def _failed(self, message) -> None:
+        """Called from an except block: log the failure; a client frame is answered,
+        anything else closes the socket with 1011 after `disconnect` ran."""
+        if message.get("type") == "websocket.receive":
+            logger.exception("websocket frame failed on %s", self.scope["path"])
+            await self.send_error(_("The server could not handle that message."))
+            return
+        if message.get("type") in ("websocket.connect", "websocket.disconnect"):
+            raise  # the exception being handled (we run inside its except block)
+        logger.exception("websocket handler failed on %s", self.scope["path"])
+        try:
+            await self.disconnect(1011)
+        finally:
+            await self.close(code=1011)
+        raise StopConsumer from None
