@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 
 class SMTPRefused(Exception):
-    pass
+    """The server refused the envelope or the data (a 4xx/5xx answer): not sent."""
 
 
 class Prepared:
