@@ -102,13 +102,18 @@ class Server(Process):
         self.ws = f"ws://127.0.0.1:{port}"
 
 
-def start_gunicorn(env: dict[str, str], log: Path, workers: int = 1) -> Server:
-    """gunicorn as the production profile runs it (sync workers)."""
+def start_gunicorn(
+    env: dict[str, str], log: Path, workers: int = 1, config: bool = False
+) -> Server:
+    """gunicorn as the production profile runs it (sync workers); `config` also reads
+    deploy/gunicorn.conf.py, as deploy/Procfile does."""
     port = free_port()
+    conf = ["-c", str(ROOT / "deploy" / "gunicorn.conf.py")] if config else []
     process = Server(
         [
             bin_path("gunicorn"),
             "deliberation.wsgi:application",
+            *conf,
             "-b",
             f"127.0.0.1:{port}",
             "-w",
