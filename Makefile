@@ -8,7 +8,7 @@ PORT   ?= 8000
 DATA_DIR ?= $(CURDIR)/data
 export DATA_DIR
 
-.PHONY: run run-prod test install install-test migrate seed serve lint messages chromium bench clean screenshots
+.PHONY: run run-prod test install install-test install-bench migrate seed serve lint messages chromium bench clean screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
+	$(PIP) install -q -e '.[test,bench]'
+	touch $@
+
+install-bench: $(VENV)/.installed-bench
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -72,7 +78,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 # Each benchmark exits 1 when a figure misses its target; all run, then bench fails.
-bench: install-test
+bench: install-bench
 	@status=0; for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || status=1; done; \
 	exit $$status
 
