@@ -240,6 +240,7 @@ NOTIFICATION_DIGEST_TASKS_PER_TICK = int(
     env("NOTIFICATION_DIGEST_TASKS_PER_TICK", "50") or 50
 )
 NOTIFICATION_RETRY_AFTER = int(env("NOTIFICATION_RETRY_AFTER", "60") or 60)
+NOTIFICATION_SWEEP_SECONDS = float(env("NOTIFICATION_SWEEP_SECONDS", "30") or 30)
 
 # --- E-mail --------------------------------------------------------------------------
 

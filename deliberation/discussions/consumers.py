@@ -10,9 +10,11 @@
 * client → server: `{"type": "resume", "after_seq": N}` replays stored events with
   seq > N from the database, rendered for this member now (`replay.py`: hidden text
   only to its author and moderators, deleted text to nobody), then continues live;
-  `{"type": "ping"}` → `pong`. Anything else gets `{"type": "error", "detail": ...}`;
-  frames are checked by `JsonFrameConsumer` (size, nesting, an object) and a bad one
-  never closes the socket.
+  `{"type": "ping"}` → whatever was stored after the last event sent on this socket
+  (a message the layer lost), then `{"type": "pong", "last_seq": N}`. Anything
+  else gets `{"type": "error", "detail": ...}`; frames are checked by
+  `JsonFrameConsumer` (size, nesting, an object) and a bad one never closes the
+  socket.
 Clients write through the API; the socket only delivers.
 """
 
@@ -145,7 +147,10 @@ class ThreadConsumer(JsonFrameConsumer):
                 )
             return await self.resume(after)
         if kind == "ping":
-            return await self.send_json({"type": "pong"})
+            if self.group is None:  # refused, or leaving
+                return await self.send_json({"type": "pong"})
+            await self.catch_up()
+            return await self.send_json({"type": "pong", "last_seq": self.last_sent})
         return await self.send_error(f"Unknown message type: {str(kind)[:40]!r}.")
 
     async def resume(self, after: int):
@@ -180,6 +185,23 @@ class ThreadConsumer(JsonFrameConsumer):
         buffered, self.buffer = sorted(self.buffer, key=lambda e: e["seq"]), []
         for event in buffered:
             await self._deliver(event)
+
+    async def catch_up(self):
+        """Send what was stored after the last event this socket sent. A message the
+        layer lost is otherwise only noticed at the next live event — and after a
+        Redis restart there may be none: the client's keep-alive ping (live.js, every
+        25 s) brings it."""
+        if self.replaying or await _last_seq(self.thread_id) <= self.last_sent:
+            return
+        while True:
+            missed = await _events_between(
+                self.user, self.thread, self.last_sent, None, REPLAY_BATCH
+            )
+            for event in missed:
+                await self.send_json(event)
+                self.last_sent = event["seq"]
+            if len(missed) < REPLAY_BATCH:
+                break
 
     # --- group → client ------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +18,11 @@ class NotificationsConfig(AppConfig):
         register_core_targets()
         register_core_rules()
         register_core_kinds()
-        add_beat_entry("notifications-sweep", "notifications.sweep", 30.0)
+        add_beat_entry(
+            "notifications-sweep",
+            "notifications.sweep",
+            settings.NOTIFICATION_SWEEP_SECONDS,
+        )
 
         from .personal_data import register as register_personal_data
 

@@ -252,6 +252,38 @@ async def test_a_gap_in_live_events_is_filled_from_the_database():
     await comm.disconnect()
 
 
+async def test_a_ping_brings_an_event_the_layer_lost_when_nothing_follows_it():
+    """After a Redis restart the last events may have gone unpublished and no later
+    event reveals the gap: the client's keep-alive ping does, once each."""
+    world = await setup_world()
+    thread, author = world["thread"], world["author"]
+    comm = await connect_ok(f"/ws/threads/{thread.pk}/", token=world["tokens"][author])
+    from deliberation.discussions.services import threads
+
+    def silent_posts():
+        from unittest import mock
+
+        with mock.patch.object(threads, "publish_on_commit"):
+            return [
+                post_comment(thread=thread, author=author, body=f"lost {i}")
+                for i in range(2)
+            ]
+
+    lost = await database_sync_to_async(silent_posts)()
+    assert await no_stream_event(comm)
+    await comm.send_json_to({"type": "ping"})
+    got = [await next_event(comm) for _ in range(3)]
+    assert [(e["type"], e.get("id")) for e in got] == [
+        ("comment.created", lost[0].pk),
+        ("comment.created", lost[1].pk),
+        ("pong", None),
+    ]
+    assert got[2]["last_seq"] == got[1]["seq"]
+    await comm.send_json_to({"type": "ping"})
+    assert await next_event(comm) == {"type": "pong", "last_seq": got[1]["seq"]}
+    await comm.disconnect()
+
+
 @pytest.mark.parametrize(
     ("message", "detail"),
     [

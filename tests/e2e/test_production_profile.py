@@ -1,17 +1,21 @@
 """The production profile, as README "Deploy at scale" runs it: PostgreSQL, Redis,
-gunicorn for HTTP, uvicorn for /ws/, a Celery worker and Celery beat, SMTP for e-mail.
-Every part is a real process; nothing is mocked."""
+gunicorn for HTTP, two uvicorn processes for /ws/, a Celery worker and Celery beat,
+SMTP for e-mail. Every part is a real process; nothing is mocked.
+
+The shared Redis is the test run's own database (REDIS_URL) with this process's own
+channel, cache and Celery queue names, so parallel runs never see each other's
+events, counters or tasks."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
 import time
 
 import httpx
 import pytest
 
+from tests.e2e.conftest import run_django
 from tests.e2e.servers import (
     Process,
     bin_path,
@@ -22,7 +26,8 @@ from tests.e2e.servers import (
     manage,
     run_async,
 )
-from tests.e2e.test_live_cross_process import subscribed
+from tests.e2e.stack import celery_beat, celery_worker, forget_queue, uvicorn
+from tests.e2e.test_live_cross_process import SETUP, stream_event, subscribed
 from tests.smtp import SMTPServer
 
 pytestmark = pytest.mark.e2e
@@ -30,9 +35,14 @@ pytestmark = pytest.mark.e2e
 DB_NAME = f"torget_e2e_production_{os.getpid()}"
 
 
-def _redis_url(db: int) -> str:
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    return re.sub(r"/\d+$", "", base) + f"/{db}"
+PREFIX = f"e2eprod{os.getpid()}"
+MAILED = "e2e-reader@example.org"
+DISCARD_DEMO_NOTIFICATIONS = """
+from django.utils import timezone
+from deliberation.notifications.models import NotificationEvent
+n = NotificationEvent.objects.filter(delivered=None).update(delivered=timezone.now())
+print(n)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +54,7 @@ def production(tmp_path_factory):
         )
     tmp = tmp_path_factory.mktemp("production")
     smtp = SMTPServer().start()
-    redis_url = _redis_url(11)
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
     env = clean_env(
         TORGET_ENV="production",
         DJANGO_SECRET_KEY="e2e-" + "k" * 60,
@@ -55,13 +62,20 @@ def production(tmp_path_factory):
         REDIS_URL=redis_url,
         CELERY_BROKER_URL=redis_url,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
-        CHANNEL_PREFIX="e2eprod",
+        CHANNEL_PREFIX=PREFIX,
+        CACHE_PREFIX=PREFIX,
+        CELERY_QUEUE=PREFIX,
         SITE_URL="http://127.0.0.1",
         BEHIND_TLS_PROXY="0",
     )
     manage("migrate", "--noinput", env=env)
-    manage("seed_demo", env=env)
-    http_port, ws_port = free_port(), free_port()
+    # The demo's own notifications (hundreds of e-mails) go to a queue no worker
+    # reads, which is then dropped, and are marked handed out: the worker's queue
+    # starts empty, so a test's one e-mail never waits minutes behind them.
+    manage("seed_demo", env=env | {"CELERY_QUEUE": f"{PREFIX}-demo"})
+    forget_queue(redis_url, f"{PREFIX}-demo")
+    run_django(env, DISCARD_DEMO_NOTIFICATIONS)
+    http_port, ws_port, ws2_port = free_port(), free_port(), free_port()
     processes = [
         Process(
             [
@@ -78,51 +92,10 @@ def production(tmp_path_factory):
             tmp / "gunicorn.log",
             port=http_port,
         ),
-        Process(
-            [
-                bin_path("uvicorn"),
-                "deliberation.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(ws_port),
-                "--lifespan",
-                "off",
-                "--ws",
-                "websockets-sansio",
-            ],
-            env,
-            tmp / "uvicorn.log",
-            port=ws_port,
-        ),
-        Process(
-            [
-                bin_path("celery"),
-                "-A",
-                "deliberation",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            env,
-            tmp / "worker.log",
-        ),
-        Process(
-            [
-                bin_path("celery"),
-                "-A",
-                "deliberation",
-                "beat",
-                "--loglevel=INFO",
-                "-s",
-                str(tmp / "beat-schedule"),
-            ],
-            env,
-            tmp / "beat.log",
-        ),
+        uvicorn(ws_port, env, tmp / "uvicorn.log"),  # process A
+        celery_worker(env, tmp / "worker.log"),
+        celery_beat(env, tmp / "beat.log", tmp / "beat-schedule"),
+        uvicorn(ws2_port, env, tmp / "uvicorn-2.log"),  # process B
     ]
     try:
         for process in processes:
@@ -130,6 +103,7 @@ def production(tmp_path_factory):
         yield {
             "http": f"http://127.0.0.1:{http_port}",
             "ws": f"ws://127.0.0.1:{ws_port}",
+            "asgi": [f"127.0.0.1:{ws_port}", f"127.0.0.1:{ws2_port}"],
             "env": env,
             "smtp": smtp,
             "processes": processes,
@@ -140,6 +114,7 @@ def production(tmp_path_factory):
             process.stop()
         smtp.stop()
         drop_database(base_db, DB_NAME)
+        forget_queue(redis_url, PREFIX)
 
 
 def test_gunicorn_serves_pages_and_api(production):
@@ -242,3 +217,74 @@ def test_comment_posted_through_gunicorn_reaches_a_websocket_on_uvicorn(producti
 
         comment, event = run_async(scenario)
     assert (event["id"], event["seq"]) == (comment["id"], comment["seq"])
+
+
+def test_reply_through_asgi_a_reaches_asgi_b_live_and_is_mailed_once(production):
+    """The whole chain of the production profile: a member replies to another
+    member's comment through uvicorn A's HTTP API (as clients do, DESIGN.md §5); a
+    websocket on uvicorn B receives the comment through Redis; the reply notification
+    (the parent's author chose e-mail at once) is sent by the Celery worker to the
+    SMTP server exactly once — though the reply also mentions them."""
+    import websockets
+
+    env = production["env"]
+    code = SETUP + f"Member.objects.filter(pk=r.pk).update(email='{MAILED}')\n"
+    world = run_django(env, code)
+    a, b = production["asgi"]
+    tid = world["thread"]
+    reader = {"Authorization": f"Token {world['reader']}"}  # the parent's author
+    writer = {"Authorization": f"Token {world['writer']}"}
+    with httpx.Client(base_url=f"http://{a}", timeout=20) as via_a:
+        chosen = via_a.put(
+            "/api/v1/notification-preferences/",
+            headers=reader,
+            json=[{"kind": "reply", "channel": "email"}],
+        )
+        assert chosen.status_code == 200, chosen.text
+        assert {"kind": "reply", "channel": "email"}.items() <= next(
+            p for p in chosen.json() if p["kind"] == "reply"
+        ).items()
+        parent = via_a.post(
+            f"/api/v1/threads/{tid}/comments/",
+            headers=reader,
+            json={"body": "Vad tycker ni?", "stance": "question", "parent": None},
+        )
+        assert parent.status_code == 201, parent.text
+        parent = parent.json()
+
+        async def scenario():
+            url = f"ws://{b}/ws/threads/{tid}/?token={world['reader']}"
+            async with websockets.connect(url, open_timeout=10) as ws:
+                await subscribed(ws)  # subscribed on B before A publishes
+                posted = await asyncio.to_thread(
+                    via_a.post,
+                    f"/api/v1/threads/{tid}/comments/",
+                    headers=writer,
+                    json={
+                        "body": "Ja, @e2e-reader, det gör vi.",
+                        "stance": "for",
+                        "parent": parent["id"],
+                    },
+                )
+                assert posted.status_code == 201, posted.text
+                event = await stream_event(ws, timeout=15)
+                return posted.json(), event
+
+        reply, event = run_async(scenario)
+        assert event["type"] == "comment.created"
+        assert (event["id"], event["seq"]) == (reply["id"], reply["seq"])
+        assert event["data"]["parent"] == parent["id"]
+
+        smtp = production["smtp"]
+        mails = smtp.wait_for_recipient(MAILED, timeout=60)
+        worker = production["processes"][2]
+        assert mails, f"no e-mail to {MAILED}; worker log:\n{worker.output()[-3000:]}"
+        time.sleep(3)  # a second message (the mention, a redelivery) would be here
+        mails = [m for m in smtp.messages if m["X-Rcpt-To"] == MAILED]
+        assert len(mails) == 1, [m["Subject"] for m in mails]
+        assert f"#c-{reply['id']}" in SMTPServer.body(mails[0])
+        assert "notifications.deliver_chunk" in worker.output()
+        inbox = via_a.get("/api/v1/notifications/", headers=reader).json()
+    assert [(n["kind"], n["url"].rsplit("#", 1)[-1]) for n in inbox["results"]] == [
+        ("reply", f"c-{reply['id']}")
+    ], inbox
