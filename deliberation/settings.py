@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "delegations",
     "congress",
     "frontend",
+    "partyfill",
 ]
 
 MIDDLEWARE = [

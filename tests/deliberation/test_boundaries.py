@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = {"proposals", "voting", "delegations", "frontend", "congress"}
+APPS = {"proposals", "voting", "delegations", "frontend", "congress", "partyfill"}
 FIRST_PARTY = [
     "deliberation",
     "proposals",
@@ -17,6 +17,7 @@ FIRST_PARTY = [
     "delegations",
     "frontend",
     "congress",
+    "partyfill",
 ]
 
 
