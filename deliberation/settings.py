@@ -143,9 +143,14 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
+    # Persistent connections (a new one costs more than most requests); each request
+    # first checks a reused connection with `SELECT 1`, so after a PostgreSQL restart
+    # or a dropped connection the request reconnects instead of failing with a 500.
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60") or 60)
+            DATABASE_URL,
+            conn_max_age=int(env("DB_CONN_MAX_AGE", "60") or 60),
+            conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
         )
     }
 else:

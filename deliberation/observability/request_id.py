@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
+META_KEY = "HTTP_X_REQUEST_ID"  # META: request.headers would copy every header
 _current: ContextVar[str] = ContextVar("torget_request_id", default="")
 _ACCEPTABLE = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
@@ -45,7 +46,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request_id_from(request.headers.get(HEADER))
+        request_id = request_id_from(request.META.get(META_KEY))
         request.request_id = request_id  # type: ignore[attr-defined]
         token = set_request_id(request_id)
         try:
