@@ -28,22 +28,33 @@ RETRY: dict[str, Any] = {
 @shared_task(name="notifications.deliver_event", **RETRY)
 def deliver_event(self, event_id: int) -> int:
     """Split the event's recipients into chunks, one task each; then mark it
-    delivered. Run twice, it hands out the same chunks (which insert nothing new)."""
+    delivered. Run twice, it hands out the same chunks (which insert nothing new).
+
+    One chunk (a reply, a mention: most events) is delivered here, before the event
+    is marked: a chunk task queued and then lost with the broker's queue (a Redis
+    restart without persistence) would lose its notifications for good."""
     chunks = delivery.fan_out(event_id)
-    for ids in chunks:
-        deliver_chunk.apply_async(args=[event_id, ids])
+    if len(chunks) == 1:
+        _deliver(event_id, chunks[0])
+    else:
+        for ids in chunks:
+            deliver_chunk.apply_async(args=[event_id, ids])
     delivery.mark_delivered(event_id)
     return len(chunks)
 
 
-@shared_task(name="notifications.deliver_chunk", **RETRY)
-def deliver_chunk(self, event_id: int, member_ids: list[int]) -> int:
+def _deliver(event_id: int, member_ids: list[int]) -> int:
     to_email = delivery.deliver_chunk(event_id, member_ids)
     if to_email:
         from .mail import send_now
 
         send_now(to_email)
     return len(to_email)
+
+
+@shared_task(name="notifications.deliver_chunk", **RETRY)
+def deliver_chunk(self, event_id: int, member_ids: list[int]) -> int:
+    return _deliver(event_id, member_ids)
 
 
 @shared_task(name="notifications.send_emails", **RETRY)

@@ -92,11 +92,13 @@ def readiness() -> dict[str, Check]:
     return checks
 
 
-def queue_depth(queue: str = "celery") -> int | None:
-    """Messages waiting in the broker's default queue; None without a broker. On Redis
-    the queue is a list (LLEN); other brokers answer a passive declare."""
+def queue_depth(queue: str | None = None) -> int | None:
+    """Messages waiting in the broker's default queue (CELERY_QUEUE); None without a
+    broker. On Redis the queue is a list (LLEN); other brokers answer a passive
+    declare."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return None
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
     broker = settings.CELERY_BROKER_URL
     if broker.startswith(("redis://", "rediss://", "unix://")):
         import redis

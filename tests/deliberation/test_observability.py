@@ -53,6 +53,28 @@ def test_metrics_are_hidden_without_a_token(client, settings):
     assert 'route="api/v1/units/"' in good.content.decode()
 
 
+def test_queue_depth_counts_the_configured_queue(client, settings):
+    """CELERY_QUEUE names the queue the workers read: the gauge counts that one."""
+    import os
+
+    import redis
+
+    assert settings.REDIS_URL, "needs REDIS_URL (the test Redis)"
+    queue = f"depth-test-{os.getpid()}"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    settings.METRICS_TOKEN = "t" * 32
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        broker.rpush(queue, "a", "b", "c")
+        metrics = client.get("/metrics", HTTP_AUTHORIZATION="Bearer " + "t" * 32)
+    finally:
+        broker.delete(queue)
+        broker.close()
+    assert "torget_celery_queue_depth 3.0" in metrics.content.decode()
+
+
 def test_request_id_is_kept_when_sane_and_made_otherwise(client):
     assert (
         client.get("/healthz", HTTP_X_REQUEST_ID="abc-12345678")["X-Request-ID"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import sys
 import time
@@ -86,9 +85,10 @@ def start_asgi_server(env: dict[str, str], log: Path, port: int | None = None) -
     }
 
 
-def redis_url_for(db: int) -> str:
-    base = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    return re.sub(r"/\d+$", "", base) + f"/{db}"
+def run_redis_url() -> str:
+    """The test run's Redis database (REDIS_URL): share it with your own channel,
+    cache and queue names, never FLUSHDB it."""
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 def run_django(env: dict[str, str], code: str) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import websockets
 
-from tests.e2e.servers import Process, bin_path
+from tests.e2e.servers import Process, bin_path, manage
 
 
 def uvicorn(port: int, env: dict[str, str], log: Path) -> Process:
@@ -84,6 +84,27 @@ def forget_queue(redis_url: str, queue: str) -> None:
         client.close()
 
 
+DISCARD_DEMO_NOTIFICATIONS = """
+from django.utils import timezone
+from deliberation.notifications.models import NotificationEvent
+n = NotificationEvent.objects.filter(delivered=None).update(delivered=timezone.now())
+print(n)
+"""
+
+
+def seed_demo_quietly(env: dict[str, str], redis_url: str, queue: str) -> None:
+    """Migrate and `seed_demo`, without the demo's own notifications (hundreds of
+    e-mails): their tasks go to `queue`, which no worker reads and which is deleted
+    after, and their events are marked handed out — so a worker's queue starts empty
+    and a test's one e-mail never waits minutes behind them."""
+    from tests.e2e.conftest import run_django
+
+    manage("migrate", "--noinput", env=env)
+    manage("seed_demo", env=env | {"CELERY_QUEUE": queue})
+    forget_queue(redis_url, queue)
+    run_django(env, DISCARD_DEMO_NOTIFICATIONS)
+
+
 def wait_for_log(process: Process, text: str, timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     while text not in process.output():
@@ -113,6 +134,7 @@ class Watcher:
         self.after_seq, self.ping_every = after_seq, ping_every
         self.events: list[dict] = []
         self.connections: list[str] = []  # the server of each successful connection
+        self.connected_at: list[float] = []  # and when (monotonic)
         self.stopped = asyncio.Event()
         self.task: asyncio.Task | None = None
 
@@ -158,6 +180,7 @@ class Watcher:
                         json.dumps({"type": "resume", "after_seq": self.last_seq})
                     )
                     self.connections.append(server)
+                    self.connected_at.append(time.monotonic())
                     pinger = asyncio.create_task(self._ping(ws))
                     try:
                         async for raw in ws:

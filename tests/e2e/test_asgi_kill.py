@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import run_django
+from tests.e2e.conftest import run_django, run_redis_url
 from tests.e2e.servers import clean_env, free_port, run_async
 from tests.e2e.stack import HealthPoller, Watcher, forget_queue, healthy, uvicorn
 from tests.e2e.test_live_cross_process import SETUP
@@ -30,7 +30,7 @@ KILL_AFTER = 12  # comments posted before process A is killed
 def test_clients_of_a_killed_asgi_process_resume_on_the_survivor(
     live_database, tmp_path
 ):
-    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    redis_url = run_redis_url()
     env = clean_env(
         TORGET_ENV="production",
         DJANGO_SECRET_KEY="e2e-" + "k" * 60,

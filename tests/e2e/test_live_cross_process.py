@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 import httpx
 import pytest
 import websockets
 
-from tests.e2e.conftest import redis_url_for, run_django
+from tests.e2e.conftest import run_django, run_redis_url
 from tests.e2e.servers import clean_env, run_async
 
 pytestmark = pytest.mark.e2e
+
+# the run's own Redis database, with this process's own names in it (no FLUSHDB: a
+# parallel run's presence and counters stay theirs)
+PREFIX = f"e2elive{os.getpid()}"
 
 SETUP = """
 import json
@@ -74,15 +79,11 @@ async def quiet(ws, wait=1.0) -> bool:
 
 
 def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_servers):
-    import redis
-
-    redis_url = redis_url_for(12)
-    redis.Redis.from_url(redis_url).flushdb()
     env = clean_env(
         DATABASE_URL=live_database,
-        REDIS_URL=redis_url,
-        CHANNEL_PREFIX="e2elive",
-        CACHE_PREFIX="e2elive",
+        REDIS_URL=run_redis_url(),
+        CHANNEL_PREFIX=PREFIX,
+        CACHE_PREFIX=PREFIX,
         COMMENT_RATE="100",
     )
     world = run_django(env, SETUP)
@@ -130,9 +131,9 @@ def test_comment_crosses_processes_and_resume_is_exact(live_database, asgi_serve
 def test_websocket_refusals_on_a_real_server(live_database, asgi_servers):
     env = clean_env(
         DATABASE_URL=live_database,
-        REDIS_URL=redis_url_for(12),
-        CHANNEL_PREFIX="e2elive",
-        CACHE_PREFIX="e2elive",
+        REDIS_URL=run_redis_url(),
+        CHANNEL_PREFIX=PREFIX,
+        CACHE_PREFIX=PREFIX,
     )
     world = run_django(env, SETUP)
     (a,) = asgi_servers(1, env)
@@ -187,15 +188,11 @@ def test_websocket_refusals_on_a_real_server(live_database, asgi_servers):
 
 
 def test_presence_counts_members_across_processes(live_database, asgi_servers):
-    import redis
-
-    redis_url = redis_url_for(12)
-    redis.Redis.from_url(redis_url).flushdb()
     env = clean_env(
         DATABASE_URL=live_database,
-        REDIS_URL=redis_url,
-        CHANNEL_PREFIX="e2elive",
-        CACHE_PREFIX="e2elive",
+        REDIS_URL=run_redis_url(),
+        CHANNEL_PREFIX=PREFIX,
+        CACHE_PREFIX=PREFIX,
     )
     world = run_django(env, SETUP)
     a, b = asgi_servers(2, env)

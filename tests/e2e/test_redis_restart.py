@@ -3,8 +3,9 @@ the test's own: two uvicorn processes, a Celery worker and beat. A member posts
 through process A every 100 ms while Redis is stopped and started again.
 
 What must hold: every comment is answered 201 and stored once; the websocket clients
-on both processes — the sockets that stayed open and those that dropped and came
-back — receive every comment exactly once, in order; a reply posted during the
+on both processes — the sockets that stayed open, and one that tried to connect
+while Redis was down (refused until it is back, then resumed from 0) — receive
+every comment exactly once, in order; a reply posted during the
 outage is e-mailed to its parent's author exactly once, after Redis is back (the
 broker was down at commit: the sweeper hands it out); and /healthz on both processes
 said "ok" before, "failing" with Redis and the broker down during, and "ok" after."""
@@ -138,7 +139,14 @@ def test_a_redis_restart_under_live_traffic_loses_and_doubles_nothing(
         try:
             for watcher in watchers:
                 await watcher.wait_connected()
-            await asyncio.to_thread(post_through_the_restart, client)
+            posting = asyncio.ensure_future(
+                asyncio.to_thread(post_through_the_restart, client)
+            )
+            while "down" not in outage and not posting.done():
+                await asyncio.sleep(0.02)
+            # a client that connects while Redis is down: refused until it is back
+            watchers.append(Watcher([on_b, on_a], tid, **on).start())
+            await posting
             for watcher in watchers:
                 await watcher.wait_for_seq(posted[-1]["seq"], timeout=30)
             await asyncio.sleep(1)  # a double would arrive now
@@ -190,6 +198,8 @@ def test_a_redis_restart_under_live_traffic_loses_and_doubles_nothing(
     for n, watcher in enumerate(watchers):
         got = [(e["id"], e["seq"]) for e in watcher.events]
         assert got == want, f"watcher {n} via {watcher.connections}"
+    late = watchers[-1]
+    assert late.connected_at[0] > outage["restarting"], "refused while Redis is down"
     reply = next(c for c in posted if c["parent"] is not None)
     assert len(mails) == 1, [m["Subject"] for m in mails]
     assert f"#c-{reply['id']}" in SMTPServer.body(mails[0])

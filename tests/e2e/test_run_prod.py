@@ -16,6 +16,7 @@ import time
 import httpx
 import pytest
 
+from tests.e2e.conftest import run_redis_url
 from tests.e2e.servers import (
     ROOT,
     VENV_BIN,
@@ -25,6 +26,7 @@ from tests.e2e.servers import (
     drop_database,
     free_port,
 )
+from tests.e2e.stack import forget_queue, seed_demo_quietly
 from tests.e2e.test_live_cross_process import subscribed
 from tests.smtp import SMTPServer
 
@@ -35,9 +37,9 @@ METRICS_TOKEN = "m" * 40
 DEMO_EMAIL = "anna@example.org"
 
 
-def _redis_url(db: int) -> str:
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-    return re.sub(r"/\d+$", "", base) + f"/{db}"
+# the run's own Redis database, with this process's own names in it: parallel runs
+# never share a counter, an event or a Celery task
+PREFIX = f"e2erunprod{os.getpid()}"
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +51,7 @@ def stack(tmp_path_factory):
         pytest.fail("run-prod needs nginx (make test installs it: make chromium)")
     tmp = tmp_path_factory.mktemp("runprod")
     smtp = SMTPServer().start()
-    redis_url = _redis_url(12)
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
+    redis_url = run_redis_url()
     port = free_port()
     env = clean_env(
         DATABASE_URL=create_database(base_db, DB_NAME),
@@ -60,8 +59,9 @@ def stack(tmp_path_factory):
         CELERY_BROKER_URL=redis_url,
         DJANGO_SECRET_KEY="runprod-" + "k" * 60,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
-        CHANNEL_PREFIX="e2erunprod",
-        CACHE_PREFIX="e2erunprod",
+        CHANNEL_PREFIX=PREFIX,
+        CACHE_PREFIX=PREFIX,
+        CELERY_QUEUE=PREFIX,
         METRICS_TOKEN=METRICS_TOKEN,
         DATA_DIR=str(tmp / "data"),
         STATIC_ROOT=str(tmp / "static"),
@@ -71,10 +71,11 @@ def stack(tmp_path_factory):
         WS2_PORT=str(free_port()),
         WEB_WORKERS="2",
         WORKER_CONCURRENCY="1",
-        SEED_DEMO="1",
+        SEED_DEMO="0",  # seeded below, without the demo's mail backlog
         PY=str(VENV_BIN / "python"),
     )
     env["PATH"] = f"{VENV_BIN}:{env.get('PATH', '')}:/usr/sbin"
+    seed_demo_quietly(env, redis_url, f"{PREFIX}-demo")
     process = Process([str(ROOT / "deploy" / "run-prod")], env, tmp / "run-prod.log")
     process.start()
     base = f"http://127.0.0.1:{port}"
@@ -96,6 +97,7 @@ def stack(tmp_path_factory):
         process.stop()
         smtp.stop()
         drop_database(base_db, DB_NAME)
+        forget_queue(redis_url, PREFIX)
 
 
 def test_health_and_readiness_report_every_part(stack):

@@ -34,6 +34,35 @@ def test_a_reply_notifies_the_parent_author_once(
     assert Notification.objects.filter(recipient=member).count() == 1
 
 
+def test_a_one_chunk_event_is_delivered_before_it_is_marked(
+    comment, other_member, monkeypatch
+):
+    """A chunk task lost with the broker's queue (Redis restarted without
+    persistence) after its event was marked delivered would lose the notification
+    for good: an event of one chunk is delivered by its own task."""
+    from deliberation.notifications import tasks
+
+    lost: list = []
+    monkeypatch.setattr(
+        tasks.deliver_chunk, "apply_async", lambda **kw: lost.append(kw)
+    )
+    with transaction.atomic():
+        notify(
+            "mention",
+            subject=comment,
+            actor=comment.author,
+            recipients=[other_member.pk],
+            key=f"lost-chunk:{comment.pk}",
+            data={"thread": comment.thread_id, "title": "x"},
+        )
+    event = NotificationEvent.objects.get(key=f"lost-chunk:{comment.pk}")
+    deliver_event.apply(args=[event.pk])
+    assert lost == []
+    assert Notification.objects.filter(recipient=other_member, event=event).count() == 1
+    event.refresh_from_db()
+    assert event.delivered is not None
+
+
 def test_emitting_the_same_key_twice_records_one_event(deliver, comment, other_member):
     def emit():
         for _ in range(2):
