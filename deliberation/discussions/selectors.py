@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.utils import timezone
 
-from deliberation.members.models import Role, RoleAssignment
+from deliberation.members.models import Role
+from deliberation.members.permissions import current_roles
 from deliberation.members.viewer import Viewer, signed_in
 
 from . import permissions as perms
@@ -96,13 +97,16 @@ def present_comments(
     comments: Iterable[Comment], viewer: Viewer, thread: Thread
 ) -> None:
     """Decide per comment what this viewer sees (`shown_html`, `can_see_text`) — hidden
-    text only for its author and the unit's moderators; one role query at most."""
-    moderator = perms.can_moderate(viewer, thread)  # cached on the viewer: one query
+    text only for its author and the unit's moderators; one role query at most, and
+    only when a comment of someone else is hidden."""
+    moderator: bool | None = None
     viewer_id = getattr(viewer, "pk", None)
     for c in comments:
         c.thread = thread
         c.is_own = c.author_id == viewer_id
-        c.can_see_text = (not c.hidden) or c.is_own or moderator
+        if c.hidden and not c.is_own and moderator is None:
+            moderator = perms.can_moderate(viewer, thread)  # kept on the viewer
+        c.can_see_text = (not c.hidden) or c.is_own or bool(moderator)
         visible = c.deleted is None and c.can_see_text
         c.shown_html = c.body_html if visible else ""
 
@@ -126,17 +130,29 @@ def thread_page(
     newest_first: bool = False,
 ) -> ThreadPage:
     """A page of top-level comments with all their replies nested (`c.children`):
-    count + roots + replies + viewer's reactions (+ one role query) — fixed."""
+    three queries whatever the size of the thread — the page's roots (with the
+    number of roots, counted in the same query), their replies, and the viewer's own
+    reactions. The roots are counted apart only for `last` or a page past the end
+    (`Paginator.get_page`: the last page)."""
     roots_qs = (
-        Comment.objects.filter(thread=thread, parent__isnull=True)
+        Comment.objects.filter(thread=thread, root__isnull=True)
         .select_related("author")
         .order_by(*(("-created", "-id") if newest_first else ("created", "id")))
     )
     paginator = Paginator(roots_qs, per_page)
-    if page_number == "last":
-        page_number = paginator.num_pages
-    page = paginator.get_page(page_number)
-    roots = list(page.object_list)
+    number = _page_number(page_number)
+    roots: list[Comment] = []
+    if number is not None:
+        roots = _roots(roots_qs, number, per_page)
+    if roots:
+        paginator.count = roots[0].root_total  # type: ignore[attr-defined]
+    if number is None or (not roots and number > paginator.num_pages):
+        # `last` or a page past the end (counts the roots): the last page
+        number = paginator.num_pages
+        if paginator.count:
+            roots = _roots(roots_qs, number, per_page)
+    page = paginator.page(number)
+    page.object_list = roots
     replies = (
         list(
             Comment.objects.filter(thread=thread, root_id__in=[r.pk for r in roots])
@@ -166,6 +182,25 @@ def thread_page(
         reacted=reacted,
         moderator=moderator,
     )
+
+
+def _page_number(page_number: int | str) -> int | None:
+    """A page number as `Paginator.get_page` reads it: not a number → 1; `last`,
+    below 1 → None (the last page, known once the roots are counted)."""
+    if page_number == "last":
+        return None
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else None
+
+
+def _roots(roots_qs: QuerySet, number: int, per_page: int) -> list:
+    """Page `number` of the roots, each with `root_total` (all the thread's roots,
+    COUNT(*) OVER () in the same query)."""
+    qs = roots_qs.annotate(root_total=Window(Count("pk")))
+    return list(qs[(number - 1) * per_page : number * per_page])
 
 
 def attach_reactions(
@@ -219,13 +254,7 @@ def moderation_log(
 
 def moderated_unit_filter(member: Viewer, prefix: str = "thread__unit__") -> Q | None:
     """Q selecting rows whose unit lies in a subtree the member moderates."""
-    if not signed_in(member):
-        return None
-    paths = list(
-        RoleAssignment.objects.current()
-        .filter(member=member, role=Role.MODERATOR)
-        .values_list("unit__path", flat=True)
-    )
+    paths = [p for role, _u, p in current_roles(member) if role == Role.MODERATOR]
     if not paths:
         return None
     q = Q()
@@ -329,10 +358,11 @@ def sessions_of_thread(thread: Thread) -> dict:
     """The live session running now (if any), the next one, and closed ones with
     minutes — one query."""
     now = timezone.now()
-    sessions = list(
+    sessions = sorted(  # in Python: a handful of rows, and no ORDER BY to compile
         LiveSession.objects.filter(thread=thread)
         .select_related("facilitator", "closed_by")
-        .order_by("starts", "id")
+        .order_by(),
+        key=lambda s: (s.starts, s.pk),
     )
     live = next((s for s in sessions if s.is_live(now)), None)
     upcoming = [s for s in sessions if s.closed is None and s.starts > now]

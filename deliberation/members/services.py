@@ -13,7 +13,7 @@ from deliberation.audit.services import record_audit
 from deliberation.errors import NotAllowed, ServiceError
 
 from .models import Member, Membership, Role, RoleAssignment, Unit, UnitKind
-from .permissions import can_manage_roles
+from .permissions import can_manage_roles, forget_cached
 
 ALLOWED_PARENT = {
     UnitKind.NATIONAL: None,
@@ -48,6 +48,7 @@ def add_membership(
         until__isnull=True,
         defaults={"since": since or timezone.localdate()},
     )
+    forget_cached(member)
     return membership
 
 
@@ -98,6 +99,7 @@ def grant_role(
             "ends": ends.isoformat(),
         },
     )
+    forget_cached(member)
     return assignment
 
 
@@ -119,6 +121,7 @@ def end_role(
     assignment.ended_by = actor
     assignment.end_reason = reason.strip()
     assignment.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    forget_cached(assignment.member)
     record_audit(
         actor=actor,
         action="role.ended",

@@ -1,6 +1,6 @@
-"""What the thread pages show, prepared in Python: per-comment flags and labels,
-the placeholder live.js clones, reaction buttons, the thread component's context,
-and the lookups every discussion view starts with."""
+"""What the thread pages show, prepared in Python: the labels, the placeholder
+live.js clones, the thread component's context, and the lookups every discussion
+view starts with. The comments themselves: comment_html.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,7 +25,6 @@ from deliberation.discussions.models import (
     Thread,
     ThreadKind,
 )
-from deliberation.discussions.payloads import local_time_text
 
 from .discussion_forms import CommentForm
 
@@ -65,95 +64,30 @@ def comment_labels() -> dict:
     }
 
 
-def decorate(comments, *, viewer, can_post: bool, moderator: bool) -> None:
-    """Per-comment flags and strings for the template, computed once in Python (the
-    template then does simple lookups — a 5,000-comment thread's page stays fast)."""
-    stance_labels = {k: str(label) for k, label in Stance.choices}  # translate once
-    for c in comments:
-        c.sid = str(c.pk)
-        c.thread_sid = str(c.thread_id)
-        c.stance_label = stance_labels.get(c.stance, c.stance)
-        local = timezone.localtime(c.created)
-        c.created_iso = local.isoformat()
-        c.created_text = local_time_text(c.created)
-        alive = c.deleted is None
-        c.show_edited = bool(c.edited) and alive
-        c.can_react = can_post and alive and not c.hidden
-        c.can_edit = c.is_own and alive and not c.hidden
-        c.can_appeal = c.is_own and c.hidden
-        c.can_flag = can_post and not c.is_own and not c.hidden
-        c.can_reply = can_post
-        c.mod_action = (
-            ("restore" if c.hidden else "hide")
-            if moderator and alive and not c.is_own
-            else ""
-        )
-        c.reactions_html = reactions_html(c)
-
-
-def placeholder_comment(thread, *, can_post: bool, moderator: bool):
+def placeholder_comment(thread):
     """A blank comment rendered into a <template> once per page: live.js clones it for
     each new comment (id `__CID__`) and fills in the author (as text), the time and the
-    server-sanitised body — so a thousand viewers do not each fetch a fragment."""
+    server-sanitised body — so a thousand viewers do not each fetch a fragment. Its
+    controls are the page's (`can_post`, `moderator`), as for a comment of another."""
     from types import SimpleNamespace
 
-    c = SimpleNamespace(
+    return SimpleNamespace(
         pk="__CID__",
-        sid="__CID__",
         thread_id=thread.pk,
-        thread_sid=str(thread.pk),
-        stance="neutral",
-        stance_label=str(Stance.NEUTRAL.label),
+        stance=Stance.NEUTRAL.value,
         hidden=False,
         deleted=None,
+        edited=None,
+        created=None,
         hidden_reason="",
-        author=SimpleNamespace(display_name=""),
-        created_iso="",
-        created_text="",
-        show_edited=False,
+        author=None,
         can_see_text=True,
         shown_html="",
         body_html="",
         is_own=False,
-        can_edit=False,
-        can_appeal=False,
-        can_react=can_post,
-        can_flag=can_post,
-        can_reply=can_post,
         open_flags=0,
-        mod_action="hide" if moderator else "",
-        reaction_counts={},
+        reaction_list=[(k, str(label), 0, False) for k, label in ReactionKind.choices],
         children=[],
-    )
-    c.reaction_list = [(k, str(label), 0, False) for k, label in ReactionKind.choices]
-    c.reactions_html = reactions_html(c)
-    return c
-
-
-def reactions_html(c) -> str:
-    """Reaction buttons (members of the unit) or plain counts (everyone else)."""
-    if c.can_react:
-        return format_html_join(
-            "",
-            '<button type="submit" name="kind" value="{}" class="reaction{}" '
-            'aria-pressed="{}">{} <span data-reaction-count="{}:{}">{}</span></button>',
-            (
-                (
-                    kind,
-                    " is-mine" if mine else "",
-                    "true" if mine else "false",
-                    label,
-                    c.sid,
-                    kind,
-                    count,
-                )
-                for kind, label, count, mine in c.reaction_list
-            ),
-        )
-    return format_html_join(
-        "",
-        '<span class="reaction">{} <span data-reaction-count="{}:{}">{}</span></span>',
-        ((label, c.sid, kind, count) for kind, label, count, _mine in c.reaction_list),
     )
 
 
@@ -226,16 +160,13 @@ def thread_context(request, thread: Thread, *, form=None, view: str = "") -> dic
             page=tp.page, roots=tp.roots, reacted=tp.reacted, moderator=moderator
         )
         shown = [c for root in tp.roots for c in _walk(root)]
-    decorate(shown, viewer=request.user, can_post=can_post, moderator=moderator)
     if moderator:  # moderators see open flags on the page (one query)
         counts = selectors.flag_counts(c.pk for c in shown)
         for c in shown:
             c.open_flags = counts.get(c.pk, 0)
     ctx["t"] = comment_labels()
     ctx["count_labels"] = count_labels()
-    ctx["placeholder"] = placeholder_comment(
-        thread, can_post=can_post, moderator=moderator
-    )
+    ctx["placeholder"] = placeholder_comment(thread)
     ctx["can_session"] = perms.can_run_live_session(request.user, thread.unit)
     return ctx
 

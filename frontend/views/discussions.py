@@ -31,7 +31,6 @@ from .discussion_display import (
     back_to_comment,
     comment_for,
     comment_labels,
-    decorate,
     next_query,
     safe_next,
     thread_context,
@@ -104,13 +103,6 @@ def comment_fragment(request, pk: int, cid: int):
     selectors.attach_reactions(
         [comment], selectors.my_reactions(request.user, [comment.pk])
     )
-    comment.children = []
-    decorate(
-        [comment],
-        viewer=request.user,
-        can_post=perms.can_post_in_thread(request.user, thread),
-        moderator=perms.can_moderate(request.user, thread),
-    )
     nxt = safe_next(request)
     return render(
         request,
@@ -118,7 +110,8 @@ def comment_fragment(request, pk: int, cid: int):
         {
             "c": comment,
             "thread": thread,
-            "fragment": True,
+            "can_post": perms.can_post_in_thread(request.user, thread),
+            "moderator": perms.can_moderate(request.user, thread),
             "t": comment_labels(),
             "next_url": nxt,
             "next_query": next_query(nxt),

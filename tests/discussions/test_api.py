@@ -417,7 +417,9 @@ def test_comments_list_has_fixed_query_count(
         )
     url = f"/api/v1/threads/{thread.pk}/comments/"
     api.get(url)
-    with django_assert_num_queries(7) as few:
+    # token and member, thread, memberships, count, comments, the viewer's reactions
+    # (roles only when a comment of another is hidden on the page)
+    with django_assert_num_queries(6) as few:
         api.get(url)
     for i in range(40):
         c = post_comment(thread=thread, author=member, body=f"d{i}", enforce_rate=False)
@@ -546,3 +548,42 @@ def test_threads_show_when_a_session_is_live(api_for, facilitator, member, tree)
     listed = api_for(member).get(f"/api/v1/threads/?unit={tree['branch'].pk}").json()
     assert [(t["id"], t["live_now"]) for t in listed["results"]] == [(tid, True)]
     assert api_for(member).get(f"/api/v1/threads/{tid}/").json()["live_now"] is True
+
+
+def test_comment_payload_is_what_drf_would_build(
+    thread, member, other_member, moderator
+):
+    """CommentSerializer builds its dict by hand (speed); it must stay DRF's own."""
+    from rest_framework import serializers
+
+    from deliberation.discussions import selectors
+    from deliberation.discussions.api.serializers import CommentSerializer
+    from deliberation.discussions.services import (
+        delete_comment,
+        edit_comment,
+        hide_comment,
+        toggle_reaction,
+    )
+
+    root = post_comment(thread=thread, author=member, body="**root**", stance="for")
+    reply = post_comment(thread=thread, author=other_member, body="re", parent=root)
+    edit_comment(comment=reply, actor=other_member, body="re, edited")
+    hidden = post_comment(thread=thread, author=other_member, body="shh")
+    hide_comment(comment=hidden, moderator=moderator, reason="<rude>")
+    gone = post_comment(thread=thread, author=member, body="gone")
+    delete_comment(comment=gone, actor=member)
+    toggle_reaction(comment=root, member=other_member, kind="agree")
+    toggle_reaction(comment=reply, member=member, kind="like")
+    comments = list(selectors.comments_of(thread.pk))
+    for fresh in (True, False):
+        for viewer in (member, other_member, moderator):
+            if fresh:  # without present_comments: the stored comment's rule
+                comments = list(selectors.comments_of(thread.pk))
+            else:
+                selectors.present_comments(comments, viewer, thread)
+            reacted = selectors.my_reactions(viewer, [c.pk for c in comments])
+            s = CommentSerializer(context={"reacted": reacted})
+            for c in comments:
+                assert s.to_representation(c) == (
+                    serializers.ModelSerializer.to_representation(s, c)
+                )
