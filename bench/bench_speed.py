@@ -306,7 +306,7 @@ def main() -> None:
             harness.drop_database(base, db_name)
         shutil.rmtree(tmp, ignore_errors=True)
         r = redis.Redis.from_url(redis_url)
-        for key in [*r.scan_iter(f"{prefix}*"), prefix]:
+        for key in [*r.scan_iter(f"*{prefix}*"), prefix]:  # + kombu bindings
             r.delete(key)
     sys.exit(0 if print_table(TARGETS, measured, args) else 1)
 
