@@ -154,10 +154,11 @@ def thread_page(
     page = paginator.page(number)
     page.object_list = roots
     replies = (
-        list(
+        sorted(  # in Python: an ORDER BY over every joined column costs more
             Comment.objects.filter(thread=thread, root_id__in=[r.pk for r in roots])
             .select_related("author")
-            .order_by("created", "id")
+            .order_by(),
+            key=lambda c: (c.created, c.pk),
         )
         if roots
         else []
