@@ -42,9 +42,11 @@ def access_thread(viewer: Viewer, pk: int | str, *, lock: bool = False) -> Threa
     """The thread the viewer may read (404/403 otherwise); `lock=True` takes its row
     lock (inside a transaction) after the rule said yes."""
     qs = Thread.objects.select_related("unit", "created_by", *related_fields())
-    thread = qs.filter(pk=_id(pk, _("No such thread."))).first()
-    if thread is None:
-        raise Http404(_("No such thread."))
+    try:
+        # get(), not first(): no ORDER BY to compile over every joined column
+        thread = qs.get(pk=_id(pk, _("No such thread.")))
+    except Thread.DoesNotExist:
+        raise Http404(_("No such thread.")) from None
     _check(viewer, thread)
     if lock:
         Thread.objects.select_for_update().filter(pk=thread.pk).values("pk").get()
@@ -59,8 +61,9 @@ def access_comment(viewer: Viewer, pk: int | str, *, lock: bool = False) -> Comm
     qs = Comment.objects.select_related(*related)
     if lock:
         qs = qs.select_for_update(of=("self",))
-    comment = qs.filter(pk=_id(pk, _("No such comment."))).first()
-    if comment is None:
-        raise Http404(_("No such comment."))
+    try:
+        comment = qs.get(pk=_id(pk, _("No such comment.")))
+    except Comment.DoesNotExist:
+        raise Http404(_("No such comment.")) from None
     _check(viewer, comment.thread)
     return comment

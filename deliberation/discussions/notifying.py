@@ -43,11 +43,7 @@ def comment_posted(comment: Comment, mentioned: Iterable[Member]) -> None:
     auto_follow(comment.author_id, thread)
     parent_author = None
     if comment.parent_id is not None:
-        parent_author = (
-            Comment.objects.filter(pk=comment.parent_id)
-            .values_list("author_id", flat=True)
-            .first()
-        )
+        parent_author = _parent_author(comment)
         if parent_author and parent_author != comment.author_id:
             notify(
                 "reply",
@@ -58,6 +54,19 @@ def comment_posted(comment: Comment, mentioned: Iterable[Member]) -> None:
                 data=data,
             )
     mentions_made(comment, [m.pk for m in mentioned if m.pk != parent_author], data)
+
+
+def _parent_author(comment: Comment) -> int | None:
+    """The replied-to comment's author, from the parent the writer already loaded."""
+    if Comment.parent.is_cached(comment) and comment.parent is not None:
+        return comment.parent.author_id
+    if comment.parent_id is None:
+        return None
+    return (
+        Comment.objects.filter(pk=comment.parent_id)
+        .values_list("author_id", flat=True)
+        .first()
+    )
 
 
 def mentions_made(

@@ -111,6 +111,14 @@ def present_comments(
         c.shown_html = c.body_html if visible else ""
 
 
+def present_own_new_comment(comment: Comment) -> None:
+    """`present_comments` for a comment its author just wrote (not hidden, no
+    reactions): they see all of it, with no role query."""
+    comment.is_own = True
+    comment.can_see_text = True
+    comment.shown_html = comment.body_html
+
+
 @dataclass
 class ThreadPage:
     thread: Thread
@@ -378,7 +386,11 @@ def comment_history(comment: Comment) -> list:
 def comment_url(comment: Comment) -> str:
     """Link to a comment on the page of the thread where its top-level comment is."""
     root_id = comment.root_id or comment.pk
-    root = Comment.objects.only("created").get(pk=root_id)
+    root = (
+        comment  # a top-level comment is its own root (no query)
+        if root_id == comment.pk
+        else Comment.objects.only("created").get(pk=root_id)
+    )
     before = (
         Comment.objects.filter(thread_id=comment.thread_id, parent__isnull=True)
         .filter(Q(created__lt=root.created) | Q(created=root.created, id__lt=root.pk))

@@ -2,7 +2,8 @@
 
 An event is a small JSON dict `{"type", "id", "seq", "data"}` (DESIGN.md §5). Durable,
 resumable streams (threads) store the event first and publish it after commit; consumers
-relay whatever arrives on their group with the `relay` handler.
+relay whatever arrives on their group with the `relay` handler. With the Redis pub/sub
+layer a sync caller publishes directly (`redis_publish.py`), without an event loop.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from .redis_publish import publisher_for
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,13 @@ def send_now(group: str, event: dict) -> None:
     if layer is None:
         return
     payload = json.loads(json.dumps(event, default=str))
+    message = {"type": "relay", "event": payload}
     try:
-        async_to_sync(layer.group_send)(group, {"type": "relay", "event": payload})
+        publisher = publisher_for(layer)
+        if publisher is not None:
+            publisher.group_send(group, message)
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except Exception as exc:
         logger.warning(
             _(

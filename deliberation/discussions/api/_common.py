@@ -1,5 +1,5 @@
 """Shared by the discussions API views: the 429 answer, query parameters, the
-readable-object lookups and the comment answer."""
+readable-object lookups and the comment answers."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ def readable_thread(request, pk) -> Thread:
 
 def readable_comment(request, pk) -> Comment:
     return selectors.get_readable_comment(viewer=request.user, pk=pk)
+
+
+def new_comment_response(comment: Comment) -> Response:
+    """201 for a comment this request just wrote (`post_comment`), from what the
+    service holds — its author is the viewer, who sees all of it, and it has no
+    reactions yet: the payload `comment_response` would read back, without the
+    four queries (tests/discussions/test_post_path.py holds them equal)."""
+    selectors.present_own_new_comment(comment)
+    return Response(
+        CommentSerializer(comment, context={"reacted": set()}).data, status=201
+    )
 
 
 def comment_response(request, comment, status_code=200) -> Response:

@@ -28,6 +28,7 @@ from deliberation.members.models import Unit
 from ._common import (
     RateLimitAware,
     comment_response,
+    new_comment_response,
     readable_comment,
     readable_thread,
 )
@@ -176,6 +177,8 @@ class ThreadCommentsView(RateLimitAware, generics.ListCreateAPIView):
                 thread=thread, author=request.user, **data.validated_data
             ),
         )
+        if created:
+            return new_comment_response(comment)
         response = comment_response(request, comment, status.HTTP_201_CREATED)
         for header, value in replay_headers(created).items():
             response[header] = value

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from ..payloads import TEXT_KEYS, without_text
 from ._common import _locked, _validate_body, _validate_stance
 from .rate_limits import check_comment_rate
 from .rendering import comment_event_data, mentioned_members, render_comment
-from .threads import append_thread_event
+from .threads import append_thread_event, store_thread_event, take_comment_seq
 
 
 def post_comment(
@@ -38,11 +37,12 @@ def post_comment(
     body = _validate_body(body)
     stance = _validate_stance(stance)
     if parent is not None and not isinstance(parent, Comment):
-        parent = Comment.objects.filter(pk=parent).first()
-        if parent is None:
+        try:
+            parent = Comment.objects.get(pk=parent)
+        except Comment.DoesNotExist:
             raise ServiceError(
                 _("The comment you reply to does not exist."), code="bad_parent"
-            )
+            ) from None
     if parent is not None and parent.thread_id != thread.pk:
         raise ServiceError(
             _("You can only reply to a comment in the same thread."), code="bad_parent"
@@ -50,7 +50,9 @@ def post_comment(
     if enforce_rate:
         check_comment_rate(author)
     mentioned = mentioned_members(body)
-    with transaction.atomic():
+    # No savepoint: nothing here catches a database error and goes on (a caller's
+    # transaction, e.g. create_once's, rolls back as a whole).
+    with transaction.atomic(savepoint=False):
         comment = Comment.objects.create(
             thread=thread,
             author=author,
@@ -67,24 +69,20 @@ def post_comment(
             ignore_conflicts=True,
         )
         comment_posted(comment, mentioned)
-        Thread.objects.filter(pk=thread.pk).update(
-            comment_count=F("comment_count") + 1, last_activity=comment.created
-        )
-        count = (
-            Thread.objects.filter(pk=thread.pk)
-            .values_list("comment_count", flat=True)
-            .get()
-        )
-        # the thread's new count travels with the event, so every open page shows
-        # it live (and a replay, which keeps non-text keys, shows it in order)
-        event = append_thread_event(
-            thread=thread,
+        # Last: the thread row (seq, count, activity) — every poster in the thread
+        # waits for it until this transaction commits, so it is held for as short
+        # as possible. The new count travels with the event, so every open page
+        # shows it live (and a replay, which keeps non-text keys, shows it in order).
+        seq, count = take_comment_seq(thread_id=thread.pk, activity=comment.created)
+        comment.seq = seq
+        Comment.objects.filter(pk=comment.pk).update(seq=seq)
+        store_thread_event(
+            thread_id=thread.pk,
+            seq=seq,
             type="comment.created",
             object_id=comment.pk,
             data=comment_event_data(comment) | {"comment_count": count},
         )
-        comment.seq = event.seq
-        Comment.objects.filter(pk=comment.pk).update(seq=event.seq)
     return comment
 
 

@@ -1,5 +1,8 @@
 """How fast a member may post: `COMMENT_RATE` per `COMMENT_RATE_WINDOW`, counted
-in the cache (Redis in production, shared by all processes).
+in the cache (Redis in production, shared by all processes) in fixed wall-clock
+windows. With Redis the count is one round trip: a Lua script increments the window's
+counter and gives a new one its expiry in the same step (atomic, so concurrent posts
+never both see "9 of 10").
 
 When the cache fails (Redis down) the rule is counted in PostgreSQL instead — the
 member's comments of the last window — so the comment is still stored and the limit
@@ -12,7 +15,8 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -24,6 +28,13 @@ from deliberation.members.models import Member
 logger = logging.getLogger(__name__)
 LOG_EVERY = 30.0  # seconds between two outage warnings of one process
 _last_logged = 0.0
+
+# INCR, and a new counter (1) gets its expiry in the same step: one round trip.
+_COUNT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
 
 
 class RateLimited(ServiceError):
@@ -58,17 +69,27 @@ def check_comment_rate(member: Member) -> None:
     now = time.time()
     key = f"comment-rate:{member.pk}:{int(now // window)}"
     try:
-        cache.add(key, 0, window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window + 5)
-            count = 1
+        count = _count(key, window + 5)
     except RedisError as exc:
         _log_outage(exc)
         return _check_in_database(member, limit, window)
     if count > limit:
         _refuse(limit, window, int(window - now % window) + 1)
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the window's counter and return it (Redis: one script call)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key, write=True)
+        return int(client.eval(_COUNT, 1, full_key, ttl))
+    backend.add(key, 0, ttl)  # the in-process cache (embedded profile)
+    try:
+        return backend.incr(key)
+    except ValueError:  # expired between the two calls
+        backend.set(key, 1, ttl)
+        return 1
 
 
 def _check_in_database(member: Member, limit: int, window: int) -> None:
