@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from deliberation.errors import Conflict
+from deliberation.observability import metrics
 from proposals.models import Proposal
 from proposals.models import State as ProposalState
 from proposals.services import record_vote_outcome
@@ -125,6 +126,8 @@ def close_poll(*, poll: Poll | int, now: datetime | None = None) -> Result | Non
             return None
         else:
             result, opened = _count_and_store(poll, now)
+    if opened is not None:  # counted now, committed: closing time → result
+        metrics.poll_result_counted(poll.closes)
     publish_bulletin(poll=poll_id, opened=opened)
     return result
 

@@ -11,9 +11,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from deliberation.api.parsers import RequestTooLarge
 from deliberation.errors import Conflict, NotFound, ServiceError, Unprocessable
 from deliberation.inputs import BadParameter
+from deliberation.unavailable import is_database_unavailable
+from deliberation.unavailable import log as log_unavailable
+from deliberation.unavailable import payload as unavailable_payload
 
 
 def exception_handler(exc, context):
+    if is_database_unavailable(exc):
+        request = context.get("request")
+        log_unavailable(exc, getattr(request, "path", "?"))
+        return Response(
+            unavailable_payload(),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

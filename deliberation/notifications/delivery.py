@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deliberation.members.models import Member
+from deliberation.observability import metrics
 
 from .kinds import kind_for, load_subject, readers_among
 from .models import Channel, Follow, Notification, NotificationEvent
@@ -99,12 +100,22 @@ def deliver_chunk(event_id: int, member_ids: list[int]) -> list[int]:
     ]
     if not rows:
         return []
+    ids = [r.recipient_id for r in rows]
+    before = set(
+        Notification.objects.filter(
+            event_id=event.pk, recipient_id__in=ids
+        ).values_list("recipient_id", flat=True)
+    )
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(
         Notification.objects.filter(
-            event_id=event.pk, recipient_id__in=[r.recipient_id for r in rows]
+            event_id=event.pk, recipient_id__in=ids
         ).values_list("pk", "recipient_id", "channel", "emailed")
+    )
+    # the lag of the notifications this run created (not those a re-run found)
+    metrics.notifications_delivered(
+        event.created, [c for _pk, rid, c, _e in created if rid not in before]
     )
     from .live import push_created
 

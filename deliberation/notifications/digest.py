@@ -201,4 +201,8 @@ def _send_one(
         )
     if outbox.try_later:
         Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed=None)
+    elif outbox.unrecorded:
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
+            emailed=timezone.now()
+        )
     return int(outbox.accepted)

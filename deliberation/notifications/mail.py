@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from deliberation.observability import metrics
+
 from . import smtp_once
 from .kinds import kind_for, load_subject, may_read
 from .models import Channel, Notification
@@ -156,4 +158,8 @@ def _send_one(pk: int, connection) -> int:
         n.save(update_fields=["emailed"])
     if outbox.try_later:
         Notification.objects.filter(pk=pk).update(emailed=None)
+    elif outbox.unrecorded:
+        Notification.objects.filter(pk=pk).update(emailed=timezone.now())
+    if outbox.accepted:
+        metrics.notification_emailed(event.created)
     return int(outbox.accepted)

@@ -7,7 +7,8 @@ so nobody else needs to know about Prometheus."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import Counter, Gauge, Histogram
@@ -32,15 +33,37 @@ WEBSOCKETS = Gauge(
 )
 NOTIFICATION_LAG = Histogram(
     "torget_notification_lag_seconds",
-    "From the event's commit to the notification existing for its recipient.",
-    ["channel"],
+    "From the event's creation to its notification: stage=delivered when the "
+    "recipient's notification exists (by its channel), stage=emailed when the SMTP "
+    "server accepted the e-mail sent at once.",
+    ["channel", "stage"],
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900),
 )
 POLL_RESULT_SECONDS = Histogram(
     "torget_poll_result_seconds",
-    "From a poll's closing time to its published result.",
+    "From a poll's closing time to its counted result (stored and committed).",
     buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
 )
+
+
+def _since(start: datetime) -> float:
+    return max(0.0, (datetime.now(UTC) - start).total_seconds())
+
+
+def notifications_delivered(created: datetime, channels: Iterable[str]) -> None:
+    """One observation per notification just created for an event of `created`."""
+    for channel in channels:
+        NOTIFICATION_LAG.labels(channel=channel, stage="delivered").observe(
+            _since(created)
+        )
+
+
+def notification_emailed(created: datetime) -> None:
+    NOTIFICATION_LAG.labels(channel="email", stage="emailed").observe(_since(created))
+
+
+def poll_result_counted(closes: datetime) -> None:
+    POLL_RESULT_SECONDS.observe(_since(closes))
 
 
 def websocket_opened() -> None:

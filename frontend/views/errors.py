@@ -1,9 +1,12 @@
 """Error pages; API paths answer JSON instead of HTML."""
 
+import sys
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from deliberation import unavailable
 from deliberation.inputs import BadParameter
 
 
@@ -51,6 +54,13 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
+    """500, or 503 when the database is unreachable (deliberation/unavailable.py)."""
+    exc = sys.exc_info()[1]
+    if exc is not None and unavailable.is_database_unavailable(exc):
+        unavailable.log(exc, request.path)
+        if _is_api(request):
+            return unavailable.json_response()
+        return unavailable.html_response()
     if _is_api(request):
         return JsonResponse({"detail": _("Server error.")}, status=500)
     return render(

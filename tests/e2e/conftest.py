@@ -17,6 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.private_servers import (  # noqa: F401 (fixtures for tests/e2e)
+    private_database,
+    private_postgres,
+    private_redis,
+)
 from tests.e2e.servers import Process, clean_env, create_database, drop_database, manage
 
 PORT_RANGE = range(18100, 18200)
