@@ -164,7 +164,8 @@ def prepare(*, users: int, watchers: int, seed: int = 15) -> dict:
         .order_by("member_id")
         .values_list("member_id", "unit_id")
     )
-    pairs = list(in_branches[: max(50_000, users + watchers)])
+    # one branch per member (some have two)
+    pairs = list(dict(in_branches[: max(50_000, users + watchers)]).items())
     rng.shuffle(pairs)
     chosen = dict(pairs[:users])  # member id -> branch id
     watcher_ids = [m for m, _b in pairs[users : users + watchers]]
