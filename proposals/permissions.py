@@ -22,9 +22,10 @@ def _authorships(proposal: Proposal) -> dict[int, bool]:
     """member id → accepted, cached on the proposal for one request."""
     cache: dict[int, bool] | None = proposal.__dict__.get("_authorship_cache")
     if cache is None:
-        cache = {
-            a.member_id: a.accepted_at is not None for a in proposal.authorships.all()
-        }
+        rows = proposal.__dict__.get("author_refs")  # selectors.attach_people
+        if rows is None:
+            rows = proposal.authorships.all()
+        cache = {a.member_id: a.accepted_at is not None for a in rows}
         proposal.__dict__["_authorship_cache"] = cache
     return cache
 

@@ -106,13 +106,69 @@ def policy_versions(unit: Unit) -> QuerySet[Policy]:
     )
 
 
-def _authors_prefetch() -> Prefetch:
-    return Prefetch(
-        "authorships",
-        queryset=ProposalAuthor.objects.select_related("member").order_by(
-            "-is_creator", "invited_at", "id"
-        ),
-    )
+# What a proposal's authors need of the member: the name (`display_name`, which
+# reads `erased_at`), the username and the id.
+_AUTHOR_FIELDS = (
+    "proposal_id",
+    "member_id",
+    "is_creator",
+    "invited_at",
+    "accepted_at",
+    "member__username",
+    "member__full_name",
+    "member__first_name",
+    "member__last_name",
+    "member__erased_at",
+)
+
+
+def attach_people(proposals: Iterable[Proposal]) -> list[Proposal]:
+    """Set `topic_refs` ([(id, name)], by name) and `author_refs` (ProposalAuthor
+    rows with their member: the creator first, then invited co-authors in order) on
+    each proposal: two queries for any number of rows, no related manager or
+    queryset per row (which a prefetch costs). Read them with `topic_refs()` and
+    `authorships_of()`."""
+    proposals = list(proposals)
+    if not proposals:
+        return proposals
+    ids = [p.pk for p in proposals]
+    topics: dict[int, list[tuple[int, str]]] = {pk: [] for pk in ids}
+    for pk, topic_id, name in (
+        Proposal.topics.through.objects.filter(proposal_id__in=ids)
+        .order_by("topic__name", "topic_id")
+        .values_list("proposal_id", "topic_id", "topic__name")
+    ):
+        topics[pk].append((topic_id, name))
+    authors: dict[int, list[ProposalAuthor]] = {pk: [] for pk in ids}
+    for a in (
+        ProposalAuthor.objects.filter(proposal_id__in=ids)
+        .select_related("member")
+        .only(*_AUTHOR_FIELDS)
+        .order_by("-is_creator", "invited_at", "id")
+    ):
+        authors[a.proposal_id].append(a)
+    for p in proposals:
+        p.__dict__["topic_refs"] = topics[p.pk]
+        p.__dict__["author_refs"] = authors[p.pk]
+    return proposals
+
+
+def topic_refs(proposal: Proposal) -> list[tuple[int, str]]:
+    """[(id, name)] of the proposal's topics (from `attach_people`, else a query)."""
+    refs = proposal.__dict__.get("topic_refs")
+    if refs is None:
+        refs = [(t.pk, t.name) for t in proposal.topics.all()]
+    return refs
+
+
+def authorships_of(proposal: Proposal) -> list[ProposalAuthor]:
+    """The proposal's authorships, creator first (from `attach_people`, else a
+    query)."""
+    refs = proposal.__dict__.get("author_refs")
+    if refs is None:
+        attach_people([proposal])
+        refs = proposal.__dict__["author_refs"]
+    return refs
 
 
 def _poll_subquery() -> Subquery:
@@ -127,11 +183,16 @@ def _poll_subquery() -> Subquery:
 
 
 def base_queryset(*, viewer: Viewer) -> QuerySet:
+    """Proposals the viewer may read, with what every list and page shows. Topics and
+    authors are not prefetched: call `attach_people` on the rows you show (two
+    queries for any number of rows, no queryset per row)."""
+    return _for_viewer(Proposal.objects.visible_to(viewer), viewer)
+
+
+def _for_viewer(qs: QuerySet, viewer: Viewer) -> QuerySet:
     qs = (
-        Proposal.objects.visible_to(viewer)
-        .defer("search_vector")  # large, and only PostgreSQL reads it
+        qs.defer("search_vector")  # large, and only PostgreSQL reads it
         .select_related("unit")
-        .prefetch_related("topics", _authors_prefetch())
         .annotate(poll_id=_poll_subquery())
     )
     if signed_in(viewer):
@@ -200,23 +261,58 @@ def list_proposals(
 
 
 def get_proposal(*, viewer: Viewer, pk: int) -> Proposal:
-    """One proposal for its page or API detail (raises Proposal.DoesNotExist)."""
-    return (
-        base_queryset(viewer=viewer)
-        .select_related("thread", "policy__unit", "alternative_to", "created_by")
+    """One proposal for its page or API detail, with its people (raises
+    Proposal.DoesNotExist). Found by id and then checked as `visible_to` would
+    (published, or the viewer is among its authors and invitees): the authors are
+    read anyway, so the viewer's drafts need no query of their own."""
+    proposal = (
+        _for_viewer(Proposal.objects.all(), viewer)
+        .select_related("thread__unit", "policy__unit", "alternative_to", "created_by")
+        .annotate(
+            # what the page lists only when there is something: no query otherwise
+            has_amendments=Exists(Amendment.objects.filter(proposal=OuterRef("pk"))),
+            has_alternatives=Exists(
+                Proposal.objects.published().filter(alternative_to=OuterRef("pk"))
+            ),
+        )
         .prefetch_related(
             Prefetch(
                 "state_changes", queryset=StateChange.objects.select_related("actor")
-            ),
-            Prefetch(
-                "alternatives",
-                queryset=Proposal.objects.published()
-                .order_by("created", "id")
-                .only("id", "title", "state", "alternative_to_id"),
-            ),
+            )
         )
         .get(pk=pk)
     )
+    attach_people([proposal])
+    writers = {a.member_id for a in authorships_of(proposal)}  # and invitees
+    if proposal.published_at is None and not (
+        signed_in(viewer) and viewer.pk in writers
+    ):
+        raise Proposal.DoesNotExist
+    proposal.alternative_list = (
+        list(
+            Proposal.objects.published()
+            .filter(alternative_to=proposal)
+            .order_by("created", "id")
+            .only("id", "title", "state", "alternative_to_id")
+        )
+        if proposal.has_alternatives
+        else []
+    )
+    return proposal
+
+
+def alternatives_of(proposal: Proposal) -> list[Proposal]:
+    """The proposal's published alternatives, oldest first (read by
+    `get_proposal`, else a query)."""
+    found = proposal.__dict__.get("alternative_list")
+    if found is None:
+        found = list(
+            Proposal.objects.published()
+            .filter(alternative_to=proposal)
+            .order_by("created", "id")
+            .only("id", "title", "state", "alternative_to_id")
+        )
+    return found
 
 
 def get_visible_proposal(*, viewer: Viewer, pk: int) -> Proposal:
@@ -339,6 +435,27 @@ def ballot_group(proposal: Proposal) -> list[Proposal]:
         .published()
         .order_by("created", "id"),
     ]
+
+
+def alternative_group(proposal: Proposal) -> list[Proposal]:
+    """`ballot_group` for the proposal page: the original first, then its published
+    alternatives — as `get_proposal` read them when the proposal is the original (no
+    query), else in one query. Empty when there is no alternative."""
+    if proposal.alternative_to_id is None:
+        group = [proposal, *alternatives_of(proposal)]
+    else:
+        root_id = proposal.alternative_to_id
+        rows = list(
+            Proposal.objects.filter(
+                Q(pk=root_id) | Q(alternative_to_id=root_id, published_at__isnull=False)
+            )
+            .order_by("created", "id")
+            .only("id", "title", "state", "alternative_to_id")
+        )
+        group = [r for r in rows if r.pk == root_id] + [
+            r for r in rows if r.pk != root_id
+        ]
+    return group if len(group) > 1 else []
 
 
 def amendments_to_vote(proposal: Proposal) -> QuerySet:

@@ -11,22 +11,45 @@ from django.utils.translation import gettext_lazy
 
 from deliberation.inputs import IdFormField
 from deliberation.members.models import Member
+from frontend.widgets import (
+    QuickCheckbox,
+    QuickHiddenInput,
+    QuickSelect,
+    QuickTextInput,
+)
 from proposals import services
 from proposals.models import Amendment, Policy, State, Topic
 
 
 class FilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    """The filters of `/proposals/`, drawn by the Python widgets of
+    frontend/widgets.py (the page's busiest form)."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        max_length=200,
+        widget=QuickTextInput,
+    )
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
         required=False,
         choices=[("", gettext_lazy("Any state")), *State.choices],
+        widget=QuickSelect,
     )
     unit = forms.TypedChoiceField(
-        label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Unit"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuickSelect,
     )
     topic = forms.TypedChoiceField(
-        label=gettext_lazy("Topic"), required=False, coerce=int, empty_value=None
+        label=gettext_lazy("Topic"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuickSelect,
     )
     ordering = forms.ChoiceField(
         label=gettext_lazy("Sort by"),
@@ -37,14 +60,19 @@ class FilterForm(forms.Form):
             ("most_supported", gettext_lazy("Most supported")),
             ("closing_soon", gettext_lazy("Closing soon")),
         ],
+        widget=QuickSelect,
     )
     subunits = forms.BooleanField(
-        label=gettext_lazy("Include the units below"), required=False
+        label=gettext_lazy("Include the units below"),
+        required=False,
+        widget=QuickCheckbox,
     )
     followed = forms.BooleanField(
-        label=gettext_lazy("Only proposals I follow"), required=False
+        label=gettext_lazy("Only proposals I follow"),
+        required=False,
+        widget=QuickCheckbox,
     )
-    author = IdFormField(required=False, widget=forms.HiddenInput)
+    author = IdFormField(required=False, widget=QuickHiddenInput)
 
     def __init__(self, *args, units, topics, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,16 @@ from .proposal_forms import (
 )
 
 PAGE_SIZES = (5, 10, 25, 50, 100)
+# What a list card reads of a proposal (proposal_display.with_cards, _card.html).
+CARD_FIELDS = (
+    "id",
+    "title",
+    "state",
+    "unit__name",
+    "support_count",
+    "support_needed",
+    "phase_ends",
+)
 
 
 def _units_for(member):
@@ -54,9 +64,7 @@ def proposal_list(request):
         filters = {
             k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)
         }
-    qs = selectors.list_proposals(viewer=request.user, **filters).defer(
-        "body", "body_html"
-    )
+    qs = selectors.list_proposals(viewer=request.user, **filters).only(*CARD_FIELDS)
     # One of the sizes the page offers; anything else is the default.
     size = request.GET.get("page_size", "")
     size = int(size) if size in {str(n) for n in PAGE_SIZES} else 25
@@ -180,7 +188,7 @@ def proposal_edit(request, pk: int):
         "title": proposal.title,
         "body": proposal.body,
         "clauses": "\n".join(proposal.clauses),
-        "topics": [t.pk for t in proposal.topics.all()],
+        "topics": [topic_id for topic_id, _name in selectors.topic_refs(proposal)],
     }
     form = EditForm(request.POST or None, initial=initial)
     preview_html = form_preview(request, form)
@@ -211,14 +219,19 @@ def proposal_detail(request, pk: int):
         return render(request, "proposals/teaser.html", {"proposal": proposal})
     proposal = selectors.get_visible_proposal(viewer=request.user, pk=pk)
     user = request.user
-    amendments = list(selectors.amendments_of(proposal, viewer=user))
+    authors = selectors.authorships_of(proposal)
+    amendments = (
+        list(selectors.amendments_of(proposal, viewer=user))
+        if getattr(proposal, "has_amendments", True)
+        else []
+    )
     return render(
         request,
         "proposals/detail.html",
         {
             "proposal": proposal,
-            "authors": [a for a in proposal.authorships.all() if a.accepted_at],
-            "invited": [a for a in proposal.authorships.all() if not a.accepted_at],
+            "authors": [a for a in authors if a.accepted_at],
+            "invited": [a for a in authors if not a.accepted_at],
             "is_author": permissions.is_author(user, proposal),
             "is_invited": permissions.is_invited_coauthor(user, proposal),
             "can_support": (
@@ -235,7 +248,7 @@ def proposal_detail(request, pk: int):
                 proposal.state == State.DISCUSSION
                 and permissions.can_take_part(user, proposal)
             ),
-            "group": _alternative_group(proposal),
+            "group": selectors.alternative_group(proposal),
             "chart": support_chart(proposal),
             "timeline": timeline(proposal),
             "poll": poll_of(proposal),
@@ -247,11 +260,6 @@ def proposal_detail(request, pk: int):
             else 0,
         },
     )
-
-
-def _alternative_group(proposal: Proposal) -> list[Proposal]:
-    group = selectors.ballot_group(proposal)
-    return group if len(group) > 1 else []
 
 
 @login_required

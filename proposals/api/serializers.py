@@ -15,6 +15,7 @@ from proposals.models import (
     StateChange,
     Topic,
 )
+from proposals.selectors import alternatives_of, authorships_of, topic_refs
 from proposals.services import BODY_MAX, CLAUSE_MAX, CLAUSES_MAX, TITLE_MAX
 
 
@@ -187,22 +188,76 @@ class ProposalSerializer(serializers.ModelSerializer):
         return obj.effective_clauses
 
     def get_topics(self, obj) -> list[int]:
-        return [t.pk for t in obj.topics.all()]
+        return [pk for pk, _name in topic_refs(obj)]
 
     @extend_schema_field(MemberRefSerializer(many=True))
     def get_authors(self, obj) -> list[dict]:
-        return [member_ref(a.member) for a in obj.authorships.all() if a.accepted_at]
+        return [member_ref(a.member) for a in authorships_of(obj) if a.accepted_at]
 
     @extend_schema_field(CoauthorRefSerializer(many=True))
     def get_coauthors(self, obj) -> list[dict]:
         return [
             {**member_ref(a.member), "accepted": a.accepted_at is not None}
-            for a in obj.authorships.all()
+            for a in authorships_of(obj)
             if not a.is_creator
         ]
 
     def get_url(self, obj) -> str:
         return f"/proposals/{obj.pk}/"
+
+    def to_representation(self, instance: Proposal) -> dict:
+        """The declared fields, built in one step: a list answers up to 100 of
+        these, and DRF's field-by-field path was about 40 % of the request. The
+        same output as `ModelSerializer.to_representation` (the declared fields
+        stay the schema) — tests/proposals/test_api.py compares the two."""
+        p = instance
+        authors = authorships_of(p)
+        return {
+            "id": p.pk,
+            "title": p.title,
+            "body": p.body,
+            "body_html": p.body_html,
+            "clauses": p.effective_clauses,
+            "state": p.state,
+            "unit": p.unit_id,
+            "unit_name": p.unit.name,
+            "topics": [pk for pk, _name in topic_refs(p)],
+            "authors": [member_ref(a.member) for a in authors if a.accepted_at],
+            "coauthors": [
+                {**member_ref(a.member), "accepted": a.accepted_at is not None}
+                for a in authors
+                if not a.is_creator
+            ],
+            "thread": p.thread_id,
+            "support_count": p.support_count,
+            "support_needed": p.support_needed,
+            "eligible_count": p.eligible_count,
+            "policy": p.policy_id,
+            "revision": p.revision,
+            "phase_ends": _when(p.phase_ends),
+            "deadline": _when(p.phase_ends),
+            "days_left": p.days_left,
+            "voting_ends": _when(p.voting_ends),
+            "alternative_to": p.alternative_to_id,
+            "kind": p.kind,
+            "rule_changes": p.rule_changes,
+            "rules_effective_from": _when(p.rules_effective_from),
+            "created": _when(p.created),
+            "updated": _when(p.updated),
+            "published_at": _when(p.published_at),
+            "viewer_supports": bool(getattr(p, "viewer_supports", False)),
+            "viewer_follows": bool(getattr(p, "viewer_follows", False)),
+            "poll": getattr(p, "poll_id", None),
+            "url": f"/proposals/{p.pk}/",
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _when(value) -> str | None:
+    """A datetime as DRF's DateTimeField writes it (the current time zone, ISO)."""
+    return None if value is None else _DATETIME.to_representation(value)
 
 
 class ProposalDetailSerializer(ProposalSerializer):
@@ -213,11 +268,15 @@ class ProposalDetailSerializer(ProposalSerializer):
     class Meta(ProposalSerializer.Meta):
         fields = [*ProposalSerializer.Meta.fields, "state_changes", "alternatives"]
 
+    def to_representation(self, instance: Proposal) -> dict:
+        # One proposal: DRF's own path over every declared field.
+        return serializers.ModelSerializer.to_representation(self, instance)
+
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_alternatives(self, obj) -> list[dict]:
         return [
             {"id": a.pk, "title": a.title, "state": a.state}
-            for a in obj.alternatives.all()
+            for a in alternatives_of(obj)
         ]
 
 

@@ -96,6 +96,11 @@ class ProposalListView(generics.ListCreateAPIView):
             viewer=self.request.user, **list_filters(self.request.query_params)
         )
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # topics and authors of the page's rows: two queries (selectors)
+        return None if page is None else selectors.attach_people(page)
+
     @extend_schema(parameters=LIST_PARAMETERS)
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -515,6 +515,42 @@ def test_list_is_paginated_with_fixed_query_count(
         assert len(api.get("/api/v1/proposals/?page_size=25").json()["results"]) == 25
 
 
+def test_list_rows_are_what_drf_would_write(
+    api, make_proposal, topic, supporters, member, other_member
+):
+    """The list builds each row in one step (ProposalSerializer.to_representation);
+    it must answer exactly what DRF's field-by-field path answers, for a draft, a
+    proposal with topics and an invited and an accepted co-author, one in
+    discussion that the viewer supports and follows, and one being voted on."""
+    from rest_framework import serializers
+
+    from proposals import selectors
+    from proposals import services as proposal_services
+    from proposals.api.serializers import ProposalSerializer
+
+    invited, accepted = supporters(2)
+    make_proposal(publish=False, title="Ett utkast")
+    shared = make_proposal(
+        title="Med medförfattare", topics=[topic], coauthors=[invited, accepted]
+    )
+    proposal_services.accept_coauthorship(proposal=shared, member=accepted)
+    supported = make_proposal(author=other_member, title="Stöds av mig")
+    proposal_services.support_proposal(proposal=supported, member=member)
+    api.post("/api/v1/follows/", {"target_kind": "proposal", "target_id": supported.pk})
+    Proposal.objects.filter(pk=supported.pk).update(state=State.VOTING)
+    rows = selectors.attach_people(selectors.list_proposals(viewer=member))
+    assert len(rows) == 3
+    for row in rows:
+        drf = serializers.ModelSerializer.to_representation(ProposalSerializer(), row)
+        assert ProposalSerializer(row).data == drf, row.title
+    listed = {r["id"]: r for r in api.get("/api/v1/proposals/").json()["results"]}
+    assert listed[supported.pk]["viewer_supports"] is True
+    assert listed[supported.pk]["viewer_follows"] is True
+    assert listed[supported.pk]["voting_ends"] is not None
+    assert [a["accepted"] for a in listed[shared.pk]["coauthors"]] == [False, True]
+    assert listed[shared.pk]["topics"] == [topic.pk]
+
+
 def test_similar_proposals(api, make_proposal):
     make_proposal(title="Fler cykelbanor i Stockholm", clauses=[])
     make_proposal(title="Sänkt skatt för pensionärer", clauses=[], body="")

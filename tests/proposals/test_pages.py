@@ -395,6 +395,44 @@ def test_detail_page_query_count_does_not_grow(
         client.get(f"/proposals/{p.pk}/")
 
 
+def test_proposal_page_in_discussion_stays_within_its_query_budget(
+    make_proposal, topic, member, supporters, django_assert_max_num_queries
+):
+    """The issue's proposal page: in discussion, revisions, supports, 10 comments.
+    The proposal's own part is 7 queries (the proposal with the viewer's support
+    and follow and whether it has amendments or alternatives, its history, topics,
+    authors, the viewer's units and their paths, support by day); none for
+    amendments or alternatives it does not have. The rest: session and member,
+    the layout's two (moderation roles, unread count), the embedded thread
+    block."""
+    from deliberation.discussions.services import post_comment
+    from proposals import services
+
+    people = supporters(12)
+    p = make_proposal(topics=[topic])
+    for n in range(2):
+        services.update_proposal(
+            proposal=p, actor=member, body=f"Version {n}.", note="clearer"
+        )
+    for person in people:
+        services.support_proposal(proposal=p, member=person)
+    p.refresh_from_db()
+    assert p.support_count == 12
+    if p.state != State.DISCUSSION:  # the quorum depends on the tree's size
+        Proposal.objects.filter(pk=p.pk).update(state=State.DISCUSSION)
+    for n in range(10):
+        post_comment(
+            thread=p.thread, author=people[n % 3], body=f"c{n}", enforce_rate=False
+        )
+    client = web_for(member)
+    client.get(f"/proposals/{p.pk}/")
+    with django_assert_max_num_queries(18):
+        html = client.get(f"/proposals/{p.pk}/").content.decode()
+    assert html.count('data-comment="') >= 10
+    assert "Klimat" in html
+    assert "Take back my support" not in html  # the author has not supported it
+
+
 def test_edit_changes_topics_and_author_filter_is_named(
     web, make_proposal, topic, member
 ):
