@@ -12,9 +12,10 @@ import json
 import random
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 import numpy as np
+from django.utils import timezone
 
 from deliberation.discussions.models import (
     Comment,
@@ -26,7 +27,7 @@ from deliberation.discussions.models import (
     ThreadEvent,
     ThreadKind,
 )
-from deliberation.discussions.payloads import local_time_text
+from deliberation.discussions.payloads import TIME_FORMAT
 from deliberation.members.models import UnitKind
 
 from . import text
@@ -336,11 +337,12 @@ def _thread(
     for i, row in enumerate(rows):
         items.append((row[10], 1, "comment.created", str(row[0]), i))
     items.sort(key=lambda item: (item[0], item[1]))
+    zone = timezone.get_current_timezone()
     for seq, (at, _o, type_, object_id, data) in enumerate(items, 1):
         if isinstance(data, int):
             row = rows[data]
             row[9] = seq
-            data = json.dumps(_event_data(party, row, data + 1))
+            data = json.dumps(_event_data(party, row, data + 1, zone))
         writer.events.append((target.thread_id, seq, type_, object_id, data, at))
     writer.comments.extend(tuple(r) for r in rows)
     writer.threads[target.thread_id] = (
@@ -351,7 +353,7 @@ def _thread(
     return made
 
 
-def _event_data(party: Party, row: list, comment_count: int) -> dict:
+def _event_data(party: Party, row: list, comment_count: int, zone: tzinfo) -> dict:
     """`comment_event_data` of a new comment without its text, as stored."""
     username, name = party.names[row[5]]
     created: datetime = row[10]
@@ -363,7 +365,8 @@ def _event_data(party: Party, row: list, comment_count: int) -> dict:
         "author": {"id": row[5], "username": username, "name": name},
         "stance": row[6],
         "created": created.isoformat(),
-        "created_text": local_time_text(created),
+        # payloads.local_time_text, with the zone looked up once per thread
+        "created_text": created.astimezone(zone).strftime(TIME_FORMAT),
         "edited": None,
         "deleted": False,
         "hidden": False,

@@ -55,9 +55,15 @@ class Command(BaseCommand):
         )
         began = time.perf_counter()
         try:
-            fill(sizes, report=self._report)
+            steps = fill(sizes, report=self._report)
         except FillError as exc:
             raise CommandError(str(exc)) from exc
+        cpu = sum(s.cpu for s in steps)
+        db_cpu = sum(s.db_cpu or 0.0 for s in steps)
+        self.stdout.write(
+            _("CPU: %(cpu).1f s in this process, %(db).1f s in PostgreSQL.")
+            % {"cpu": cpu, "db": db_cpu}
+        )
         self.stdout.write(
             _("Done in %(s).1f s. Every member's password is %(pw)s.")
             % {
@@ -68,7 +74,11 @@ class Command(BaseCommand):
 
     def _report(self, step: Step) -> None:
         counts = ", ".join(f"{v:,} {k}" for k, v in step.counts.items())
-        self.stdout.write(f"  {step.name:<28} {step.seconds:8.1f} s   {counts}")
+        db = "" if step.db_cpu is None else f" + db {step.db_cpu:6.1f}"
+        self.stdout.write(
+            f"  {step.name:<28} {step.seconds:8.1f} s  (cpu {step.cpu:6.1f}{db})  "
+            f"{counts}"
+        )
         self.stdout.flush()
 
     def _check(self) -> None:
