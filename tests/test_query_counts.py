@@ -240,6 +240,20 @@ def test_policies(anon_client, tree, admin):
     assert_fixed(anon_client, "/api/v1/policies/", grow, api_rows)
 
 
+def test_policy_versions(anon_client, tree, admin):
+    """A unit's rule history: one query set however many versions it has."""
+    unit = tree["branch"]
+
+    def grow(n):
+        for _ in range(n):
+            proposals.set_unit_policy(
+                actor=admin, unit=unit, reason="test", support_days=10 + next(_n)
+            )
+
+    url = f"/api/v1/units/{unit.pk}/policy/versions/"
+    assert_fixed(anon_client, url, grow, api_rows)
+
+
 # --- proposals: revisions, amendments, the home page ---------------------------------
 
 
